@@ -1,0 +1,23 @@
+# Production image: the app under gunicorn, static files served by whitenoise.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --system --create-home --home-dir /home/app app
+
+COPY pyproject.toml README.md ./
+COPY praevention ./praevention
+RUN pip install .
+
+COPY manage.py ./
+COPY templates ./templates
+COPY static ./static
+
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
+    && chown -R app /app
+USER app
+
+EXPOSE 8000
+# Migrations run on every start: idempotent, and they keep the schema in step with the code.
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn praevention.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]

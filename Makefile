@@ -1,0 +1,73 @@
+# Präventionsnetz: `make run` for a local demo, `make test` for the whole suite on PostgreSQL.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6 needs Python >= 3.12: take the newest Python found, else python3 (3.11 gets Django 5.2 LTS).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r) \
+	python3.11 python3; do \
+	  $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint format browsers clean
+
+help:
+	@echo "make run    – install, migrate, load the demo network and start the server"
+	@echo "make test   – ruff and the whole test suite on a throwaway PostgreSQL"
+	@echo "make format – format the code with ruff"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.11 not found. Install python3 (>= 3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+.env:
+	@echo "DEBUG=1" > .env
+	@echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	@echo "Wrote .env for a local demo run (DEBUG=1, a fresh SECRET_KEY)."
+
+run: install .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Präventionsnetz läuft auf http://$(HOST):$(PORT)/"
+	@echo ""
+	@$(BIN)/python manage.py seed_demo --print-logins
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests need Debian's Chromium; installed here when missing and running as root.
+browsers:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found: browser tests will be skipped (sudo apt-get install chromium)."; \
+	  fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install browsers lint
+	SECRET_KEY=test-only-secret-key DEBUG=0 \
+	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

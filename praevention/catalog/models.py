@@ -1,0 +1,255 @@
+"""Master data of the prevention chain, seeded by a data migration and kept by coordinators."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from praevention.core.models import TimeStampedModel
+
+
+class OrderedNameModel(TimeStampedModel):
+    """Catalogue entries have a unique name and a position for lists and matrices."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=200, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(OrderedNameModel):
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="targetgroup_name_not_empty"),
+        ]
+
+
+class RiskFactor(OrderedNameModel):
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="risk_factors", blank=True, verbose_name=_("Zielgruppen")
+    )
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Risikofaktor")
+        verbose_name_plural = _("Risikofaktoren")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="riskfactor_name_not_empty"),
+        ]
+
+
+class LifePhase(OrderedNameModel):
+    """A link in the prevention chain; `position` orders the chain from pregnancy onwards."""
+
+    age_from = models.PositiveSmallIntegerField(_("Alter von"), null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(_("Alter bis"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Lebensphase")
+        verbose_name_plural = _("Lebensphasen")
+        constraints = [
+            models.UniqueConstraint(fields=["position"], name="lifephase_position_unique"),
+            models.CheckConstraint(
+                condition=Q(age_from__isnull=True)
+                | Q(age_to__isnull=True)
+                | Q(age_to__gte=F("age_from")),
+                name="lifephase_age_range_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="lifephase_name_not_empty"),
+        ]
+
+
+class FieldOfAction(OrderedNameModel):
+    """A Handlungsfeld of the Berlin strategy (Teilhabe, Bildung, …)."""
+
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="fieldofaction_name_not_empty"),
+        ]
+
+
+class StrategicGoal(TimeStampedModel):
+    field_of_action = models.ForeignKey(
+        FieldOfAction,
+        on_delete=models.PROTECT,
+        related_name="strategic_goals",
+        verbose_name=_("Handlungsfeld"),
+    )
+    title = models.CharField(_("Ziel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Strategisches Ziel")
+        verbose_name_plural = _("Strategische Ziele")
+        ordering = ["field_of_action__position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["field_of_action", "title"], name="strategicgoal_unique_per_field"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="strategicgoal_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class EvidenceLevel(TimeStampedModel):
+    """Grüne-Liste style evidence: 0 not evaluated … 3 proven effective."""
+
+    level = models.PositiveSmallIntegerField(_("Stufe"), unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=200, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Evidenzstufe")
+        verbose_name_plural = _("Evidenzstufen")
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__lte=3), name="evidencelevel_level_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GoodPracticeCriterion(OrderedNameModel):
+    """A Good-Practice criterion of the Kooperationsverbund Gesundheitliche Chancengleichheit."""
+
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Good-Practice-Kriterium")
+        verbose_name_plural = _("Good-Practice-Kriterien")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="goodpractice_name_not_empty"),
+        ]
+
+
+class SocialSpaceQuerySet(models.QuerySet):
+    def prognoseraeume(self):
+        return self.filter(level=SocialSpace.Level.PROGNOSERAUM)
+
+    def bezirksregionen(self):
+        return self.filter(level=SocialSpace.Level.BEZIRKSREGION)
+
+    def planungsraeume(self):
+        return self.filter(level=SocialSpace.Level.PLANUNGSRAUM)
+
+    def within(self, space):
+        """The space itself and everything below it: LOR numbers nest by prefix."""
+        return self.filter(lor_number__startswith=space.lor_number)
+
+
+class SocialSpace(TimeStampedModel):
+    """A Lebensweltlich orientierter Raum (LOR 2021) of the district.
+
+    LOR numbers nest: Prognoseraum 4 digits, Bezirksregion 6, Planungsraum 8, each
+    starting with its parent's number, so "everything inside" is a prefix match.
+    """
+
+    class Level(models.TextChoices):
+        PROGNOSERAUM = "pgr", _("Prognoseraum")
+        BEZIRKSREGION = "bzr", _("Bezirksregion")
+        PLANUNGSRAUM = "plr", _("Planungsraum")
+
+    LOR_LENGTH = {Level.PROGNOSERAUM: 4, Level.BEZIRKSREGION: 6, Level.PLANUNGSRAUM: 8}
+    PARENT_LEVEL = {
+        Level.PROGNOSERAUM: None,
+        Level.BEZIRKSREGION: Level.PROGNOSERAUM,
+        Level.PLANUNGSRAUM: Level.BEZIRKSREGION,
+    }
+
+    class StatusClass(models.IntegerChoices):
+        HIGH = 1, _("hoch")
+        MEDIUM = 2, _("mittel")
+        LOW = 3, _("niedrig")
+        VERY_LOW = 4, _("sehr niedrig")
+
+    lor_number = models.CharField(_("LOR-Nummer"), max_length=8, unique=True)
+    name = models.CharField(_("Name"), max_length=200)
+    level = models.CharField(_("Ebene"), max_length=3, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("übergeordneter Raum"),
+    )
+    mss_status_class = models.PositiveSmallIntegerField(
+        _("MSS-Statusindex"),
+        choices=StatusClass.choices,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Monitoring Soziale Stadtentwicklung: 1 hoch … 4 sehr niedrig (höchster Bedarf)"
+        ),
+    )
+    mss_index = models.DecimalField(
+        _("MSS-Indexwert"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("optionaler Zahlenwert des Status-Index"),
+    )
+    history = HistoricalRecords()
+
+    objects = SocialSpaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Sozialraum")
+        verbose_name_plural = _("Sozialräume")
+        ordering = ["lor_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(level="pgr", lor_number__regex=r"^[0-9]{4}$", parent__isnull=True)
+                    | Q(level="bzr", lor_number__regex=r"^[0-9]{6}$", parent__isnull=False)
+                    | Q(level="plr", lor_number__regex=r"^[0-9]{8}$", parent__isnull=False)
+                ),
+                name="socialspace_level_matches_number",
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="socialspace_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="socialspace_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.lor_number} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        expected = self.PARENT_LEVEL.get(self.level)
+        if self.parent_id is None and expected is not None:
+            raise ValidationError({"parent": _("Dieser Raum braucht einen übergeordneten Raum.")})
+        if self.parent is not None:
+            if self.parent.level != expected:
+                raise ValidationError(
+                    {"parent": _("Der übergeordnete Raum hat die falsche Ebene.")}
+                )
+            if not self.lor_number.startswith(self.parent.lor_number):
+                raise ValidationError(
+                    {
+                        "lor_number": _(
+                            "Die LOR-Nummer muss mit der des übergeordneten Raums beginnen."
+                        )
+                    }
+                )

@@ -1,0 +1,346 @@
+"""Measures in the admin: participations edited as one set, archive instead of delete."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from praevention.measures.models import Measure, Participation
+from praevention.measures.services import measure_set_archived
+from praevention.network.models import Person
+
+LEAD = Participation.Role.LEAD
+
+
+class ParticipationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ("department", "role")
+
+    def validate_constraints(self):
+        # "One lead per measure" is checked across all rows by the formset. Checked per
+        # row, the database still holds the old lead, so moving the lead would be refused.
+        exclude = self._get_validation_exclusions() | {"role"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ParticipationFormSet(BaseInlineFormSet):
+    """The participations of one measure: exactly one lead, every department once."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        leads = 0
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            department = data.get("department")
+            if department is not None:
+                # View-only inlines carry their initial data: a pk, not a Department.
+                key = getattr(department, "pk", department)
+                if key in seen:
+                    raise ValidationError(
+                        _(
+                            "Der Fachbereich „%(department)s“ ist mehrfach eingetragen. "
+                            "Jeder Fachbereich kann nur einmal beteiligt sein."
+                        ),
+                        params={"department": department},
+                        code="duplicate_department",
+                    )
+                seen.add(key)
+            if data.get("role") == LEAD:
+                leads += 1
+        if leads == 0:
+            raise ValidationError(
+                _("Bitte genau einen Fachbereich mit der Rolle „Federführung“ eintragen."),
+                code="no_lead",
+            )
+        if leads > 1:
+            raise ValidationError(
+                _(
+                    "Eine Maßnahme hat genau eine Federführung; eingetragen sind "
+                    "%(count)s federführende Fachbereiche."
+                ),
+                params={"count": leads},
+                code="several_leads",
+            )
+        super().clean()
+
+    @property
+    def initial_forms(self):
+        forms = super().initial_forms
+        if getattr(self, "_saving_existing", False):
+            # The old lead is written (deleted or demoted) before any other row, so the
+            # partial unique index never sees two leads while the lead moves.
+            forms = sorted(forms, key=lambda form: form.initial.get("role") != LEAD)
+        return forms
+
+    def save_existing_objects(self, commit=True):
+        self._saving_existing = True
+        try:
+            return super().save_existing_objects(commit)
+        finally:
+            self._saving_existing = False
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    form = ParticipationInlineForm
+    formset = ParticipationFormSet
+    fields = ("department", "role")
+    autocomplete_fields = ("department",)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new measure starts with one empty row for its lead; existing ones have theirs.
+        return 0 if obj is not None else 1
+
+
+class MeasureAdminForm(forms.ModelForm):
+    """Refuses to save over a change made since the page was loaded (optimistic locking)."""
+
+    # No Meta: the admin builds it from the fieldsets.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read from the database: the history's revert form edits an old copy.
+        self.stored_version = self._stored_version()
+        self.fields["loaded_version"].initial = self.stored_version
+
+    def _stored_version(self):
+        if not self.instance.pk:
+            return None
+        return Measure.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        loaded = cleaned_data.get("loaded_version")
+        if loaded is not None and self.stored_version is not None:
+            current = self._stored_version()
+            if current != loaded:
+                raise ValidationError(
+                    _(
+                        "Diese Maßnahme wurde geändert, nachdem Sie die Seite geöffnet haben "
+                        "(jetzt Version %(current)s, geöffnet Version %(loaded)s). Ihre "
+                        "Änderungen wurden nicht gespeichert. Bitte laden Sie die Seite neu."
+                    ),
+                    params={"current": current, "loaded": loaded},
+                    code="stale",
+                )
+        return cleaned_data
+
+
+class ParticipatingDepartmentFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("beteiligter Fachbereich")
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
+    inlines = (ParticipationInline,)
+    fieldsets = (
+        (
+            _("Grunddaten"),
+            {
+                "fields": (
+                    "title",
+                    "summary",
+                    "description",
+                    "status",
+                    ("start_date", "end_date"),
+                    "poverty_focus",
+                    "fields_of_action",
+                    "strategic_goals",
+                    "contact_person",
+                    "external_partners",
+                    "links",
+                )
+            },
+        ),
+        (
+            _("Zielgruppen und Räume"),
+            {"fields": ("target_groups", "life_phases", "social_spaces")},
+        ),
+        (
+            _("Finanzierung und Reichweite"),
+            {
+                "fields": (
+                    ("reach_planned", "reach_actual"),
+                    "budget_eur",
+                    "funding_source",
+                    "funding_ends_on",
+                )
+            },
+        ),
+        (
+            _("Qualität und Evidenz"),
+            {"fields": ("evidence_level", "good_practice_criteria", "evaluation_notes")},
+        ),
+        (
+            _("Verwaltung"),
+            {
+                "fields": (
+                    "is_archived",
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "loaded_version",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("version", "created_by", "created_at", "updated_at")
+    filter_horizontal = (
+        "target_groups",
+        "life_phases",
+        "fields_of_action",
+        "good_practice_criteria",
+    )
+    autocomplete_fields = ("social_spaces", "strategic_goals", "contact_person")
+
+    list_display = ("title", "status", "lead_department", "is_archived", "updated_at")
+    list_filter = (
+        "status",
+        "is_archived",
+        "poverty_focus",
+        "evidence_level",
+        ("participations__department", ParticipatingDepartmentFilter),
+    )
+    search_fields = ("title", "summary")
+    search_help_text = _("Suche nach Titel oder Kurzbeschreibung")
+    ordering = ("title",)
+    actions = ("archive", "restore")
+
+    def get_queryset(self, request):
+        # The lead's name comes with the row (and sorts the column) instead of a query per row.
+        lead_name = Participation.objects.filter(measure=OuterRef("pk"), role=LEAD).values(
+            "department__name"
+        )[:1]
+        return super().get_queryset(request).annotate(lead_department_name=Subquery(lead_name))
+
+    @admin.display(description=_("Federführung"), ordering="lead_department_name")
+    def lead_department(self, measure):
+        return measure.lead_department_name or ""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contact_person":
+            # The selected person is shown by name and department: one query, not three.
+            kwargs["queryset"] = Person.objects.select_related("user", "department")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        """Measures are archived, not deleted; only a superuser may remove one for good."""
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Participations go with their measure, the lead included: a superuser deleting
+        # the measure needs no right to delete a lead row on its own.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Participation._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Measure.save() counts versions from the stored one, also when the
+            # history's revert form saves an old copy.
+            obj.version = form.stored_version or obj.version
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _set_archived(self, request, queryset, archived):
+        changed = 0
+        for measure in queryset:
+            if measure.is_archived != archived:
+                measure_set_archived(measure=measure, archived=archived, by=request.user)
+                self.log_change(
+                    request,
+                    measure,
+                    _("Archiviert.") if archived else _("Wiederhergestellt."),
+                )
+                changed += 1
+        return changed
+
+    @admin.action(description=_("Ausgewählte Maßnahmen archivieren"), permissions=["change"])
+    def archive(self, request, queryset):
+        changed = self._set_archived(request, queryset, archived=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Maßnahme wurde archiviert.",
+                "%(count)d Maßnahmen wurden archiviert.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Ausgewählte Maßnahmen wiederherstellen"), permissions=["change"])
+    def restore(self, request, queryset):
+        changed = self._set_archived(request, queryset, archived=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Maßnahme wurde wiederhergestellt.",
+                "%(count)d Maßnahmen wurden wiederhergestellt.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+class ParticipationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ("measure", "department", "role")
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if self.instance.pk and self.initial.get("role") == LEAD and role != LEAD:
+            # Alone, this row cannot hand the lead on: the measure would have none.
+            raise ValidationError(
+                _(
+                    "Die Federführung wechseln Sie auf der Seite der Maßnahme, damit sie "
+                    "nie ohne Federführung ist."
+                ),
+                code="lead_required",
+            )
+        return role
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    """Single participations; the lead itself moves only on the measure's page."""
+
+    form = ParticipationAdminForm
+    list_display = ("measure", "department", "role", "updated_at")
+    list_filter = ("role", "department")
+    list_select_related = ("measure", "department")
+    search_fields = ("measure__title", "department__name", "department__short_name")
+    search_help_text = _("Suche nach Maßnahme oder Fachbereich")
+    autocomplete_fields = ("measure", "department")
+    ordering = ("measure__title", "department__name")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a row to another measure could leave the old one without its lead.
+        return ("measure",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        # Without an object this is the bulk delete, which cannot tell leads from
+        # partners; a lead row alone would leave its measure without a lead.
+        if obj is None or obj.role == LEAD:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -1,0 +1,225 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from praevention.measures.models import Measure, Participation
+from praevention.network.models import Department, Person
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeasureForm(forms.ModelForm):
+    """All fields of a measure; `version` carries the state the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "status",
+            "start_date",
+            "end_date",
+            "poverty_focus",
+            "target_groups",
+            "life_phases",
+            "social_spaces",
+            "fields_of_action",
+            "strategic_goals",
+            "reach_planned",
+            "reach_actual",
+            "budget_eur",
+            "funding_source",
+            "funding_ends_on",
+            "contact_person",
+            "external_partners",
+            "evidence_level",
+            "good_practice_criteria",
+            "evaluation_notes",
+            "links",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "external_partners": forms.Textarea(attrs={"rows": 2}),
+            "evaluation_notes": forms.Textarea(attrs={"rows": 3}),
+            "links": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DATE,
+            "end_date": DATE,
+            "funding_ends_on": DATE,
+            "poverty_focus": forms.RadioSelect,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "life_phases": forms.CheckboxSelectMultiple,
+            "social_spaces": forms.CheckboxSelectMultiple,
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "strategic_goals": forms.CheckboxSelectMultiple,
+            "good_practice_criteria": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_person"].queryset = Person.objects.select_related(
+            "user", "department"
+        ).filter(user__is_active=True)
+        self.fields["strategic_goals"].queryset = self.fields[
+            "strategic_goals"
+        ].queryset.select_related("field_of_action")
+        self.fields["social_spaces"].queryset = self.fields["social_spaces"].queryset.order_by(
+            "lor_number"
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Grunddaten"),
+                "title",
+                "summary",
+                "description",
+                Div(
+                    Div("status", css_class="col-md-4"),
+                    Div("start_date", css_class="col-md-4"),
+                    Div("end_date", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "poverty_focus",
+                "version",
+            ),
+            Fieldset(
+                _("Zielgruppen, Lebensphasen und Sozialräume"),
+                Div(
+                    Div("target_groups", css_class="col-md-6"),
+                    Div("life_phases", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("social_spaces", css_class="col-md-6"),
+                    Div("fields_of_action", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "strategic_goals",
+            ),
+            Fieldset(
+                _("Reichweite und Finanzierung"),
+                Div(
+                    Div("reach_planned", css_class="col-md-6"),
+                    Div("reach_actual", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("budget_eur", css_class="col-md-4"),
+                    Div("funding_source", css_class="col-md-4"),
+                    Div("funding_ends_on", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Kontakt, Qualität und Evidenz"),
+                "contact_person",
+                "external_partners",
+                "evidence_level",
+                "good_practice_criteria",
+                "evaluation_notes",
+                "links",
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Das Ende darf nicht vor dem Beginn liegen."))
+        return cleaned
+
+    def m2m_data(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.M2M}
+
+    M2M = {
+        "target_groups",
+        "life_phases",
+        "social_spaces",
+        "fields_of_action",
+        "strategic_goals",
+        "good_practice_criteria",
+    }
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ["department", "role"]
+
+    def validate_constraints(self):
+        """The rules span all rows (one lead, no department twice): the formset checks them."""
+
+    def validate_unique(self):
+        """See validate_constraints."""
+
+
+class BaseParticipationFormSet(BaseInlineFormSet):
+    """Participating departments: exactly one lead, no department twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the department list of every row, not one per row.
+        choices = [("", "---------")] + [
+            (d.pk, d.name) for d in Department.objects.order_by("name").only("pk", "name")
+        ]
+        for form in self.forms:
+            form.fields["department"].choices = choices
+
+    def validate_unique(self):
+        """Duplicates are reported by clean() in the users' words."""
+
+    def active_forms(self):
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+            if form.cleaned_data.get("department")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        forms_ = self.active_forms()
+        leads = [f for f in forms_ if f.cleaned_data.get("role") == Participation.Role.LEAD]
+        if len(leads) != 1:
+            raise forms.ValidationError(
+                _("Bitte genau einen federführenden Fachbereich angeben."), code="one_lead"
+            )
+        seen = set()
+        for form in forms_:
+            department = form.cleaned_data["department"]
+            if department.pk in seen:
+                raise forms.ValidationError(
+                    _("Der Fachbereich „%(name)s“ ist mehrfach eingetragen."),
+                    params={"name": department},
+                    code="duplicate_department",
+                )
+            seen.add(department.pk)
+
+    def participations(self):
+        """[(department, role)] the user wants, for the service."""
+        return [(f.cleaned_data["department"], f.cleaned_data["role"]) for f in self.active_forms()]
+
+
+ParticipationFormSet = inlineformset_factory(
+    Measure,
+    Participation,
+    form=ParticipationForm,
+    formset=BaseParticipationFormSet,
+    fields=["department", "role"],
+    extra=3,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)

@@ -1,0 +1,214 @@
+"""A measure's history as change sets: who changed what and when, field by field.
+
+Every save bumps `Measure.version`, and simple-history writes one record per save and one
+per M2M change, all carrying that version. So one version is one edit: its changes are the
+difference between the last record of the previous version and its own last record.
+Participation records are attached to the edit that was in progress when they were written.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from praevention.catalog.models import (
+    EvidenceLevel,
+    FieldOfAction,
+    GoodPracticeCriterion,
+    LifePhase,
+    SocialSpace,
+    StrategicGoal,
+    TargetGroup,
+)
+from praevention.measures.models import Measure, Participation
+from praevention.network.models import Person
+
+UNTRACKED = {"id", "created_at", "updated_at", "version", "created_by"}
+M2M_TARGETS = {
+    "target_groups": TargetGroup,
+    "life_phases": LifePhase,
+    "social_spaces": SocialSpace,
+    "fields_of_action": FieldOfAction,
+    "strategic_goals": StrategicGoal,
+    "good_practice_criteria": GoodPracticeCriterion,
+}
+FK_TARGETS = {"evidence_level": EvidenceLevel, "contact_person": Person}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ChangeSet:
+    version: int
+    date: datetime
+    user: object
+    created: bool = False
+    changes: list = field(default_factory=list)
+
+
+def _tracked_fields():
+    return [f for f in Measure._meta.concrete_fields if f.name not in UNTRACKED]
+
+
+def _m2m_snapshots(record_ids):
+    """{history_id: {field: frozenset(ids)}} for the given records, one query per M2M field."""
+    result = {history_id: {} for history_id in record_ids}
+    for name, target in M2M_TARGETS.items():
+        rows = apps.get_model("measures", f"HistoricalMeasure_{name}").objects.filter(
+            history_id__in=record_ids
+        )
+        grouped = {history_id: set() for history_id in record_ids}
+        for history_id, target_id in rows.values_list(
+            "history_id", f"{target._meta.model_name}_id"
+        ):
+            grouped[history_id].add(target_id)
+        for history_id, ids in grouped.items():
+            result[history_id][name] = frozenset(ids)
+    return result
+
+
+def _snapshot(record, m2m):
+    """The measure's tracked values in one historical record, M2M as sets of ids."""
+    values = {f.attname: getattr(record, f.attname) for f in _tracked_fields()}
+    values.update(m2m[record.history_id])
+    return values
+
+
+def _display(value, model_field, names):
+    if value is None or value == "" or value == frozenset():
+        return "—"
+    if isinstance(value, frozenset):
+        return "; ".join(sorted(names.get(pk, f"#{pk}") for pk in value))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field is not None and model_field.is_relation:
+        return names.get(value, f"#{value}")
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, decimal_pos=2, force_grouping=True)
+    if isinstance(value, (date, int)):
+        return formats.localize(value)
+    return str(value)
+
+
+def _names(snapshots):
+    """Display names for every id that occurs, one query per related model."""
+    names = {}
+    for name, target in {**M2M_TARGETS, **FK_TARGETS}.items():
+        ids = set()
+        for snap in snapshots:
+            value = snap.get(name) if name in M2M_TARGETS else snap.get(f"{name}_id")
+            if isinstance(value, frozenset):
+                ids |= value
+            elif value is not None:
+                ids.add(value)
+        queryset = target.objects.all()
+        if target is Person:
+            queryset = queryset.select_related("user", "department")
+        names[name] = {pk: str(obj) for pk, obj in queryset.in_bulk(ids).items()} if ids else {}
+    return names
+
+
+def _diff(before, after, names):
+    changes = []
+    for model_field in _tracked_fields():
+        old, new = before.get(model_field.attname), after.get(model_field.attname)
+        if old != new:
+            related = names.get(model_field.name, {})
+            changes.append(
+                Change(
+                    str(model_field.verbose_name),
+                    _display(old, model_field, related),
+                    _display(new, model_field, related),
+                )
+            )
+    for name in M2M_TARGETS:
+        if before.get(name, frozenset()) != after.get(name, frozenset()):
+            changes.append(
+                Change(
+                    str(Measure._meta.get_field(name).verbose_name),
+                    _display(before.get(name, frozenset()), None, names[name]),
+                    _display(after.get(name, frozenset()), None, names[name]),
+                )
+            )
+    return changes
+
+
+def _participation_changes(measure):
+    """[(date, user, Change)] from the participations' own history, oldest first."""
+    records = (
+        Participation.history.filter(measure_id=measure.pk)
+        .select_related("department", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    roles = dict(Participation.Role.choices)
+    last_role = {}
+    events = []
+    for record in records:
+        label = _("Beteiligung: %(department)s") % {"department": record.department}
+        before = last_role.get(record.department_id)
+        if record.history_type == "-":
+            change = Change(label, str(roles.get(before, "—")), "—")
+            last_role.pop(record.department_id, None)
+        else:
+            if before == record.role:
+                continue
+            change = Change(label, str(roles.get(before, "—")), str(roles[record.role]))
+            last_role[record.department_id] = record.role
+        events.append((record.history_date, record.history_user, change))
+    return events
+
+
+def measure_history(measure):
+    """All change sets of a measure, oldest first; a fixed number of queries."""
+    records = list(
+        measure.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    by_version = {}
+    for record in records:
+        first, _last = by_version.get(record.version, (record, None))
+        by_version[record.version] = (first, record)
+
+    m2m = _m2m_snapshots([last.history_id for _first, last in by_version.values()])
+    snapshots = {version: _snapshot(last, m2m) for version, (_first, last) in by_version.items()}
+    names = _names(snapshots.values())
+    change_sets = []
+    previous = None
+    for version in sorted(by_version):
+        first, _last = by_version[version]
+        current = snapshots[version]
+        change_sets.append(
+            ChangeSet(
+                version=version,
+                date=first.history_date,
+                user=first.history_user,
+                created=previous is None,
+                changes=_diff(previous or {}, current, names) if previous is not None else [],
+            )
+        )
+        previous = current
+
+    for when, user, change in _participation_changes(measure):
+        owner = None
+        for change_set in change_sets:
+            if change_set.date <= when:
+                owner = change_set
+        if owner is None:
+            owner = ChangeSet(version=0, date=when, user=user)
+            change_sets.insert(0, owner)
+        owner.changes.append(change)
+    return change_sets
+
+
+def changes_since(measure, version):
+    """The change sets written after `version`: what a stale editor has not seen."""
+    return [cs for cs in measure_history(measure) if cs.version > version]

@@ -1,0 +1,312 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from praevention.catalog.models import (
+    EvidenceLevel,
+    FieldOfAction,
+    GoodPracticeCriterion,
+    LifePhase,
+    SocialSpace,
+    StrategicGoal,
+    TargetGroup,
+)
+from praevention.core.models import TimeStampedModel
+from praevention.network.models import Department, Person
+
+
+def validate_links(value):
+    """One web address per line, each a valid http(s) URL."""
+    check = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(value.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            check(line)
+        except ValidationError:
+            raise ValidationError(
+                _("Zeile %(number)s ist keine gültige Webadresse: %(line)s"),
+                params={"number": number, "line": line[:80]},
+                code="invalid_link",
+            ) from None
+
+
+class MeasureQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived: what the network currently works with."""
+        return self.filter(is_archived=False)
+
+    def archived(self):
+        return self.filter(is_archived=True)
+
+    def running(self):
+        return self.filter(status=Measure.Status.RUNNING)
+
+    def current(self):
+        """Planned or running: the default scope of overviews."""
+        return self.filter(status__in=[Measure.Status.PLANNED, Measure.Status.RUNNING])
+
+    def for_department(self, department):
+        """Measures in which the department takes part, in any role."""
+        return self.filter(participations__department=department).distinct()
+
+    def led_by(self, department):
+        return self.filter(
+            participations__department=department,
+            participations__role=Participation.Role.LEAD,
+        )
+
+    def with_relations(self):
+        """Everything a list or detail page shows, in a fixed number of queries."""
+        return self.select_related("evidence_level", "contact_person__user").prefetch_related(
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("department").order_by(
+                    models.Case(models.When(role=Participation.Role.LEAD, then=0), default=1),
+                    "department__name",
+                ),
+            ),
+            "target_groups",
+            "life_phases",
+            "social_spaces",
+            "fields_of_action",
+            "strategic_goals",
+            "good_practice_criteria",
+        )
+
+
+class Measure(TimeStampedModel):
+    """A Maßnahme of the network, run by one lead department with partners."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idee")
+        PLANNED = "planned", _("geplant")
+        RUNNING = "running", _("laufend")
+        PAUSED = "paused", _("pausiert")
+        COMPLETED = "completed", _("abgeschlossen")
+
+    class PovertyFocus(models.TextChoices):
+        MITIGATE = "mitigate", _("Folgen mildern (bereits von Armut betroffene Kinder)")
+        PREVENT = "prevent", _("Vorbeugen (Kinder mit Risikofaktoren)")
+        BOTH = "both", _("Beides")
+
+    title = models.CharField(_("Titel"), max_length=200, unique=True)
+    summary = models.CharField(_("Kurzbeschreibung"), max_length=500, blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="measures", blank=True, verbose_name=_("Zielgruppen")
+    )
+    life_phases = models.ManyToManyField(
+        LifePhase, related_name="measures", blank=True, verbose_name=_("Lebensphasen")
+    )
+    social_spaces = models.ManyToManyField(
+        SocialSpace, related_name="measures", blank=True, verbose_name=_("Sozialräume")
+    )
+    fields_of_action = models.ManyToManyField(
+        FieldOfAction, related_name="measures", blank=True, verbose_name=_("Handlungsfelder")
+    )
+    strategic_goals = models.ManyToManyField(
+        StrategicGoal, related_name="measures", blank=True, verbose_name=_("Strategische Ziele")
+    )
+    poverty_focus = models.CharField(
+        _("Armutsbezug"), max_length=10, choices=PovertyFocus.choices, default=PovertyFocus.BOTH
+    )
+
+    reach_planned = models.PositiveIntegerField(
+        _("geplante Teilnehmende pro Jahr"), null=True, blank=True
+    )
+    reach_actual = models.PositiveIntegerField(
+        _("erreichte Teilnehmende pro Jahr"), null=True, blank=True
+    )
+    budget_eur = models.DecimalField(
+        _("Budget (Euro pro Jahr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_source = models.CharField(_("Finanzierungsquelle"), max_length=300, blank=True)
+    funding_ends_on = models.DateField(_("Finanzierung endet am"), null=True, blank=True)
+
+    contact_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for",
+        verbose_name=_("Ansprechperson"),
+    )
+    external_partners = models.TextField(
+        _("Externe Partner"), blank=True, help_text=_("freie Träger, Vereine, Schulen …")
+    )
+    evidence_level = models.ForeignKey(
+        EvidenceLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("Evidenzstufe"),
+    )
+    good_practice_criteria = models.ManyToManyField(
+        GoodPracticeCriterion,
+        related_name="measures",
+        blank=True,
+        verbose_name=_("Good-Practice-Kriterien"),
+    )
+    evaluation_notes = models.TextField(_("Evidenz und Evaluation"), blank=True)
+    links = models.TextField(
+        _("Links"), blank=True, validators=[validate_links], help_text=_("eine Adresse pro Zeile")
+    )
+
+    is_archived = models.BooleanField(_("archiviert"), default=False)
+    version = models.PositiveIntegerField(
+        _("Version"),
+        default=1,
+        editable=False,
+        help_text=_("für die Erkennung paralleler Änderungen"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[
+            target_groups,
+            life_phases,
+            social_spaces,
+            fields_of_action,
+            strategic_goals,
+            good_practice_criteria,
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="measure_end_not_before_start",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0),
+                name="measure_budget_not_negative",
+                violation_error_message=_("Das Budget darf nicht negativ sein."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reach_planned__isnull=True) | Q(reach_planned__gte=0),
+                name="measure_reach_planned_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(reach_actual__isnull=True) | Q(reach_actual__gte=0),
+                name="measure_reach_actual_not_negative",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="measure_title_not_empty"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="measure_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "is_archived"], name="measure_status_archived"),
+            models.Index(fields=["end_date"], name="measure_end_date"),
+            models.Index(fields=["funding_ends_on"], name="measure_funding_ends"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        """Every saved change is a new version: stale edits are recognised by it."""
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:detail", args=[self.pk])
+
+    @property
+    def lead_participation(self):
+        """The lead, read from prefetched participations when they are there."""
+        for participation in self.participations.all():
+            if participation.role == Participation.Role.LEAD:
+                return participation
+        return None
+
+    @property
+    def lead_department(self):
+        lead = self.lead_participation
+        return lead.department if lead else None
+
+    @property
+    def departments(self):
+        return [p.department for p in self.participations.all()]
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class Participation(TimeStampedModel):
+    """A department's part in a measure. Exactly one participation per measure is the lead."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Federführung")
+        PARTNER = "partner", _("Partner")
+        FUNDING = "funding", _("Finanzierung")
+        ADVISORY = "advisory", _("Beratung")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Maßnahme")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("Fachbereich"),
+    )
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Beteiligung")
+        verbose_name_plural = _("Beteiligungen")
+        ordering = ["department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "department"],
+                name="participation_department_once_per_measure",
+                violation_error_message=_("Jeder Fachbereich kann nur einmal beteiligt sein."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(role="lead"),
+                name="participation_one_lead_per_measure",
+                violation_error_message=_("Eine Maßnahme hat genau eine Federführung."),
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "role"], name="participation_dept_role")]
+
+    def __str__(self):
+        return f"{self.department} – {self.get_role_display()}"

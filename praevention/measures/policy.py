@@ -1,0 +1,51 @@
+"""Who may do what with measures. Views and templates ask here; nowhere else decides.
+
+Roles are model-level (groups); the object-level rule is that a core-team member may
+change only measures in which their own department takes part.
+"""
+
+from praevention.accounts import roles
+
+
+def _department_id(user):
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return person.department_id if person else None
+
+
+def is_network_member(user):
+    """Anyone with a role (or a superuser) sees the network's measures."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(user.has_role(role) for role in roles.ALL)
+
+
+def can_view(user, measure=None):
+    return is_network_member(user)
+
+
+def can_create(user):
+    return is_network_member(user) and user.has_perm("measures.add_measure")
+
+
+def can_edit(user, measure):
+    """Coordinators and admins edit everything; core-team members their department's measures."""
+    if not is_network_member(user) or not user.has_perm("measures.change_measure"):
+        return False
+    if user.is_coordinator:
+        return True
+    department_id = _department_id(user)
+    if department_id is None:
+        return False
+    return any(p.department_id == department_id for p in measure.participations.all())
+
+
+def can_archive(user, measure):
+    return can_edit(user, measure)
+
+
+def can_restore(user, measure):
+    return can_edit(user, measure)
+
+
+def can_view_history(user, measure):
+    return can_view(user, measure)

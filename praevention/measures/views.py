@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.generic import ListView
+
+from praevention.measures import policy, services
+from praevention.measures.filters import MeasureFilter
+from praevention.measures.forms import MeasureForm, ParticipationFormSet
+from praevention.measures.history import measure_history
+from praevention.measures.models import Measure, Participation
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+
+
+def _measure(pk):
+    return get_object_or_404(Measure.objects.with_relations(), pk=pk)
+
+
+class MeasureListView(ListView):
+    """The filterable list; htmx asks for the results part only, without JS the whole page."""
+
+    template_name = "measures/measure_list.html"
+    context_object_name = "measures"
+    paginate_by = 25
+    extra_context = {"nav": "measures"}
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(policy.can_view(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and not self.request.headers.get(
+            "HX-History-Restore-Request"
+        ):
+            return ["measures/_results.html"]
+        return [self.template_name]
+
+    def get_queryset(self):
+        self.filterset = MeasureFilter(
+            self.request.GET,
+            queryset=MeasureFilter.base_queryset().with_relations(),
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            query_string=query.urlencode(),
+            can_create=policy.can_create(self.request.user),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+def detail(request, pk):
+    measure = _measure(pk)
+    _require(policy.can_view(request.user, measure))
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "nav": "measures",
+            "measure": measure,
+            "can_edit": policy.can_edit(request.user, measure),
+        },
+    )
+
+
+def _render_form(request, measure, form, formset, status=200, stale=None):
+    return render(
+        request,
+        "measures/measure_form.html",
+        {"nav": "measures", "measure": measure, "form": form, "formset": formset, "stale": stale},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    _require(policy.can_create(request.user))
+    measure = Measure()
+    if request.method == "GET":
+        person = getattr(request.user, "person", None)
+        initial = (
+            [{"department": person.department, "role": Participation.Role.LEAD}] if person else []
+        )
+        form = MeasureForm(instance=measure)
+        formset = ParticipationFormSet(instance=measure, initial=initial)
+        return _render_form(request, None, form, formset)
+
+    form = MeasureForm(request.POST, instance=measure)
+    formset = ParticipationFormSet(request.POST, instance=measure)
+    if form.is_valid() and formset.is_valid():
+        try:
+            measure = services.save_or_explain(
+                lambda: services.measure_create(
+                    measure=form.instance,
+                    m2m=form.m2m_data(),
+                    participations=formset.participations(),
+                    by=request.user,
+                )
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Die Maßnahme „%s“ wurde angelegt.") % measure.title)
+            return redirect(measure)
+    return _render_form(request, None, form, formset, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    measure = _measure(pk)
+    _require(policy.can_edit(request.user, measure))
+    if measure.is_archived:
+        messages.warning(request, _("Archivierte Maßnahmen bitte zuerst wiederherstellen."))
+        return redirect(measure)
+    if request.method == "GET":
+        form = MeasureForm(instance=measure)
+        formset = ParticipationFormSet(instance=measure)
+        return _render_form(request, measure, form, formset)
+
+    form = MeasureForm(request.POST, instance=measure)
+    formset = ParticipationFormSet(request.POST, instance=measure)
+    if form.is_valid() and formset.is_valid():
+        try:
+            services.save_or_explain(
+                lambda: services.measure_update(
+                    measure=form.instance,
+                    m2m=form.m2m_data(),
+                    participations=formset.participations(),
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            )
+        except services.StaleMeasureError as stale:
+            # Keep what the user typed; a deliberate second save is based on the new version.
+            form.data = form.data.copy()
+            form.data["version"] = stale.measure.version
+            return _render_form(request, stale.measure, form, formset, status=409, stale=stale)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Die Änderungen wurden gespeichert."))
+            return redirect(measure)
+    return _render_form(request, measure, form, formset, status=400)
+
+
+def _archive_view(request, pk, archived):
+    measure = _measure(pk)
+    check = policy.can_archive if archived else policy.can_restore
+    _require(check(request.user, measure))
+    if request.method == "POST":
+        services.measure_set_archived(measure=measure, archived=archived, by=request.user)
+        if archived:
+            messages.success(request, _("Die Maßnahme wurde archiviert."))
+        else:
+            messages.success(request, _("Die Maßnahme wurde wiederhergestellt."))
+        return redirect(measure)
+    return render(
+        request,
+        "measures/measure_confirm_archive.html",
+        {"nav": "measures", "measure": measure, "archiving": archived},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def archive(request, pk):
+    return _archive_view(request, pk, archived=True)
+
+
+@require_http_methods(["GET", "POST"])
+def restore(request, pk):
+    return _archive_view(request, pk, archived=False)
+
+
+def history(request, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    _require(policy.can_view_history(request.user, measure))
+    change_sets = list(reversed(measure_history(measure)))
+    return render(
+        request,
+        "measures/measure_history.html",
+        {"nav": "measures", "measure": measure, "change_sets": change_sets},
+    )

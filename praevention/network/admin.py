@@ -1,0 +1,56 @@
+"""Departments and the people in them; both keep their change history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from praevention.network.models import Department, Person
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "kind", "colour", "updated_at")
+    list_filter = ("kind",)
+    # Target of the autocompletes on participations, persons and accounts.
+    search_fields = ("name", "short_name", "description")
+    search_help_text = _("Suche nach Name, Kurzname oder Beschreibung")
+    ordering = ("name",)
+    fields = ("name", "short_name", "kind", "colour", "description")
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "email",
+        "department",
+        "function",
+        "is_core_team",
+        "joined_on",
+    )
+    list_filter = ("department", "is_core_team")
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "function",
+        "department__name",
+        "department__short_name",
+    )
+    search_help_text = _("Suche nach Name, E-Mail, Funktion oder Fachbereich")
+    autocomplete_fields = ("user", "department")
+    ordering = ("user__last_name", "user__first_name")
+    fields = ("user", "department", "function", "phone", "is_core_team", "joined_on")
+
+    def get_queryset(self, request):
+        # __str__ shows user and department: the changelist and the autocomplete
+        # (contact person of a measure) would otherwise query both per row.
+        return super().get_queryset(request).select_related("user", "department")
+
+    @admin.display(description=_("Name"), ordering="user__last_name")
+    def name(self, person):
+        return person.user.get_full_name() or person.user.email
+
+    @admin.display(description=_("E-Mail-Adresse"), ordering="user__email")
+    def email(self, person):
+        return person.user.email

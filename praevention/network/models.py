@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from praevention.core.models import TimeStampedModel
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe im Format #RRGGBB angeben, z. B. #1f6f8b.")
+)
+
+
+class Department(TimeStampedModel):
+    """An office or partner that takes part in the network (Amt, OE, freier Träger)."""
+
+    class Kind(models.TextChoices):
+        AMT = "amt", _("Amt")
+        OE = "oe", _("Organisationseinheit (OE)")
+        PARTNER = "partner", _("Externer Partner (freier Träger)")
+
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("Kurzname"), max_length=20, unique=True, help_text=_("z. B. QPK, Jug, Ges")
+    )
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.AMT)
+    colour = models.CharField(
+        _("Farbe"),
+        max_length=7,
+        default="#1f6f8b",
+        validators=[hex_colour],
+        help_text=_("Farbe in Diagrammen, Format #RRGGBB"),
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Fachbereich")
+        verbose_name_plural = _("Fachbereiche")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="department_colour_hex",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name="") & ~models.Q(short_name=""),
+                name="department_names_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def core_team(self):
+        """The core team is whoever is flagged as a member: it is never stored twice."""
+        return self.filter(is_core_team=True, user__is_active=True)
+
+    def in_department(self, department):
+        return self.filter(department=department)
+
+
+class Person(TimeStampedModel):
+    """The profile of a user: where they work and what they do in the network."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="person",
+        verbose_name=_("Benutzerkonto"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("Fachbereich"),
+    )
+    function = models.CharField(
+        _("Funktion"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. Koordinatorin für Gesundheitsförderung"),
+    )
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    is_core_team = models.BooleanField(_("Mitglied im Kernteam"), default=False)
+    joined_on = models.DateField(_("im Kernteam seit"), null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.department.short_name})"

@@ -1,0 +1,72 @@
+"""Personas: the people who use the network, one fixture each."""
+
+import pytest
+
+from praevention.accounts import roles
+from tests.factories import DepartmentFactory, PersonFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Tests render templates without collectstatic, and hash passwords fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def jugendamt(db):
+    return DepartmentFactory(name="Jugendamt", short_name="Jug", colour="#2e7d32")
+
+
+@pytest.fixture
+def gesundheitsamt(db):
+    return DepartmentFactory(name="Gesundheitsamt", short_name="Ges", colour="#c62828")
+
+
+@pytest.fixture
+def qpk(db):
+    return DepartmentFactory(
+        name="OE Qualitätsentwicklung, Planung und Koordination", short_name="QPK"
+    )
+
+
+def _persona(department, role, **user_fields):
+    user = UserFactory(role=role, **user_fields)
+    PersonFactory(user=user, department=department)
+    return user
+
+
+@pytest.fixture
+def kernteam_jug(jugendamt):
+    return _persona(jugendamt, roles.KERNTEAM, email="kernteam.jug@ba-cw.berlin.de")
+
+
+@pytest.fixture
+def kernteam_ges(gesundheitsamt):
+    return _persona(gesundheitsamt, roles.KERNTEAM, email="kernteam.ges@ba-cw.berlin.de")
+
+
+@pytest.fixture
+def koordination(qpk):
+    return _persona(qpk, roles.KOORDINATION, email="koordination@ba-cw.berlin.de")
+
+
+@pytest.fixture
+def admin_user(qpk):
+    return _persona(qpk, roles.ADMIN, email="admin@ba-cw.berlin.de", is_superuser=True)
+
+
+@pytest.fixture
+def anonymous(client):
+    """A client nobody is logged in with."""
+    return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} ({settings.DATABASES['default'].get('NAME')})"
