@@ -66,7 +66,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: install browsers lint
-	SECRET_KEY=test-only-secret-key DEBUG=0 \
+	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from praevention.core.views import healthz
+from praevention.network.views import department_colours
 
 admin.site.site_header = _("Präventionsnetz – Verwaltung")
 admin.site.site_title = _("Präventionsnetz")
@@ -14,5 +15,6 @@ urlpatterns = [
     path("massnahmen/", include("praevention.measures.urls")),
     path("austausch/", include("praevention.exchange.urls")),
     path("healthz", healthz, name="healthz"),
+    path("fachbereiche.css", department_colours, name="department_colours"),
     path("admin/", admin.site.urls),
 ]

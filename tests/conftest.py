@@ -10,6 +10,8 @@ from tests.factories import DepartmentFactory, PersonFactory, UserFactory
 def _test_settings(settings):
     """Tests render templates without collectstatic, and hash passwords fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and live server speak plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,194 @@
+"""Load test: gunicorn (2 workers) on PostgreSQL, 50 logged-in clients for 30 s, loopback only.
+
+Run on a database that holds the synthetic data set, e.g. with the throwaway cluster:
+
+    SECRET_KEY=bench DEBUG=0 .ci/with-postgres bash -c '
+        .venv/bin/python manage.py migrate -v0 &&
+        .venv/bin/python manage.py seed_demo &&
+        .venv/bin/python manage.py seed_synthetic --measures 20000 &&
+        .venv/bin/python bench/load.py'
+
+It starts gunicorn itself on 127.0.0.1, logs 50 sessions in as the demo coordinator, and
+requests list, detail and overview pages in a closed loop. Bounded in time and count; it
+only ever talks to 127.0.0.1. Prints requests/s, p50/p95/p99 latency and the error count.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praevention.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="praevention-static-"))
+
+MAX_REQUESTS = 200_000  # hard bound besides the duration
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def sessions(count):
+    """Session cookies for `count` logged-in browsers of the demo coordinator."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from praevention.accounts.models import User
+
+    user = User.objects.get(email="koordination@demo.praeventionsnetz.de")
+    cookies = []
+    for _ in range(count):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    return cookies
+
+
+def measure_ids(sample=500):
+    from praevention.measures.models import Measure
+
+    ids = list(Measure.objects.active().values_list("pk", flat=True)[:20000])
+    return random.Random(1).sample(ids, min(sample, len(ids)))
+
+
+def wait_until_up(port, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not come up")
+
+
+def client(port, cookie, paths, stop_at, results, lock):
+    rng = random.Random(cookie)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop_at:
+        kind, path = rng.choice(paths)()
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie, "Host": "localhost"})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        elapsed = time.perf_counter() - started
+        with lock:
+            if len(results) >= MAX_REQUESTS:
+                return
+            results.append((kind, elapsed, ok))
+    conn.close()
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 200 or not 1 <= args.seconds <= 120:
+        raise SystemExit("clients 1..200, seconds 1..120")
+
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True
+    )
+    cookies = sessions(args.clients)
+    ids = measure_ids()
+    from django.db import connection
+
+    vendor = connection.vendor
+    connection.close()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            os.path.join(os.path.dirname(python), "gunicorn"),
+            "praevention.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+    )
+    try:
+        wait_until_up(port)
+        paths = [
+            lambda: ("list", "/massnahmen/"),
+            lambda: ("list", f"/massnahmen/?status=running&page={random.randint(1, 20)}"),
+            lambda: ("detail", f"/massnahmen/{random.choice(ids)}/"),
+            lambda: ("overview", "/ueberblick/"),
+        ]
+        results, lock = [], threading.Lock()
+        stop_at = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=client, args=(port, c, paths, stop_at, results, lock))
+            for c in cookies
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        duration = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    times = [elapsed * 1000 for _, elapsed, _ in results]
+    errors = sum(1 for *_, ok in results if not ok)
+    print(
+        f"database: {vendor}; gunicorn workers: {args.workers}; clients: {args.clients}; "
+        f"duration: {duration:.1f} s"
+    )
+    print(f"{'page':10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for kind in ["list", "detail", "overview", "all"]:
+        subset = [e * 1000 for k, e, _ in results if kind in (k, "all")] if kind != "all" else times
+        if subset:
+            print(
+                f"{kind:10} {len(subset):9d} {statistics.median(subset):8.1f} "
+                f"{percentile(subset, 95):8.1f} {percentile(subset, 99):8.1f}"
+            )
+    print(f"requests/s: {len(results) / duration:.1f}; errors: {errors}")
+
+
+if __name__ == "__main__":
+    main()

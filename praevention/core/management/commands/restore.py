@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from praevention.core import backup
+
+
+class Command(BaseCommand):
+    help = "Stellt die PostgreSQL-Datenbank aus einer Sicherung von `backup` wieder her."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Sicherungsdatei von `manage.py backup`")
+        parser.add_argument(
+            "--yes", action="store_true", help="ohne Rückfrage: der heutige Stand wird ersetzt"
+        )
+
+    def handle(self, *args, path, yes=False, **options):
+        if not yes:
+            answer = input(
+                "Der aktuelle Datenbestand wird vollständig ersetzt. Fortfahren? [ja/nein] "
+            )
+            if answer.strip().lower() not in {"ja", "j", "yes", "y"}:
+                raise CommandError("Abgebrochen, nichts geändert.")
+        backup.restore(path)
+        self.stdout.write(self.style.SUCCESS(f"Wiederhergestellt aus: {path}"))

@@ -1,0 +1,79 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "praevention.example.berlin.de",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_pages_send_security_headers_and_a_strict_csp(client, koordination):
+    client.force_login(koordination)
+    response = client.get(reverse("measures:list"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_styles_or_external_origins(client, koordination):
+    from tests.factories import MeasureFactory
+
+    measure = MeasureFactory()
+    client.force_login(koordination)
+    for url in [
+        reverse("overview:start"),
+        reverse("measures:list"),
+        reverse("measures:detail", args=[measure.pk]),
+        reverse("measures:edit", args=[measure.pk]),
+        reverse("measures:history", args=[measure.pk]),
+    ]:
+        html = client.get(url).content.decode()
+        assert ' style="' not in html, url
+        assert "<style" not in html, url
+        assert " onclick=" not in html and " onchange=" not in html, url
+        for tag in html.split("<script")[1:]:
+            head = tag.split(">", 1)[0]
+            assert "src=" in head or 'type="application/json"' in head, (url, head)
+        assert "cdn" not in html.lower(), url
+
+
+def test_department_colours_come_from_a_stylesheet(client, koordination, jugendamt):
+    client.force_login(koordination)
+    response = client.get(reverse("department_colours"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert f".dept-{jugendamt.pk}{{--dept-colour:#2e7d32}}" in response.content.decode()
+
+
+def test_department_colours_need_a_login(client):
+    assert client.get(reverse("department_colours")).status_code == 302
