@@ -14,10 +14,10 @@ COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
 
-RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
-    && chown -R app /app
+RUN mkdir -p /app/staticfiles && chown -R app /app
 USER app
 
 EXPOSE 8000
-# Migrations run on every start: idempotent, and they keep the schema in step with the code.
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn praevention.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# Migrations and collectstatic run on every start: both are idempotent and keep the
+# schema and the hashed static files in step with the code of this image.
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py collectstatic --no-input -v0 && exec gunicorn praevention.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile - --error-logfile -"]

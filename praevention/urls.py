@@ -9,6 +9,8 @@ admin.site.site_header = _("Präventionsnetz – Verwaltung")
 admin.site.site_title = _("Präventionsnetz")
 admin.site.index_title = _("Konten, Stammdaten und Maßnahmen")
 
+handler400 = "praevention.core.views.bad_request"
+
 urlpatterns = [
     path("", include("praevention.overview.urls")),
     path("konto/", include("praevention.accounts.urls")),

@@ -6,6 +6,16 @@ from praevention.accounts import roles
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_for_the_live_server():
+    """The live server's SecurityMiddleware reads these once, when the server starts:
+    set them before it does, for the whole session (tests speak plain HTTP)."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Tests render templates without collectstatic, and hash passwords fast."""
