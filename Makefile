@@ -13,12 +13,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format browsers clean
+.PHONY: help install run test lint format browsers screenshots clean messages
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
 	@echo "make test   – ruff and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
+	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 not found. Install python3 (>= 3.11)."; exit 1; }
@@ -68,6 +69,18 @@ format: install
 test: install browsers lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Collect the German source strings into the English catalogue and compile every .po to .mo;
+# after translating new entries in praevention/locale/en/LC_MESSAGES/django.po, run it again.
+messages: install
+	DEBUG=1 SECRET_KEY=messages-only $(BIN)/python manage.py makemessages -l en \
+	  --ignore=$(VENV) --ignore=staticfiles --ignore=tests
+	DEBUG=1 SECRET_KEY=messages-only $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+# Screenshots of the main pages (1366 px and 390 px) for the README, on the demo data.
+screenshots: install browsers
+	SECRET_KEY=screenshots-only DEBUG=0 $(BIN)/python -m pytest -m screenshots -q tests/browser/test_screenshots.py
+	@echo "Screenshots in docs/screenshots/"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from praevention.core.views import healthz
 from praevention.network.views import department_colours
@@ -17,6 +19,8 @@ urlpatterns = [
     path("massnahmen/", include("praevention.measures.urls")),
     path("austausch/", include("praevention.exchange.urls")),
     path("healthz", healthz, name="healthz"),
+    # The language can be chosen on the login page too.
+    path("sprache/", login_not_required(set_language), name="set_language"),
     path("fachbereiche.css", department_colours, name="department_colours"),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "praevention.core"
     verbose_name = _("Grundlagen")
+
+    def ready(self):
+        from django.db.models import fields
+
+        # Django 6.1's new blank choice label has no German translation yet: ours has both.
+        fields.BLANK_CHOICE_LABEL = _("– bitte auswählen –")

@@ -72,6 +72,12 @@ class MeasureFilter(django_filters.FilterSet):
         method="filter_department",
         empty_label=_("alle Fachbereiche"),
     )
+    partner_department = django_filters.ModelChoiceFilter(
+        label=_("gemeinsam mit Fachbereich"),
+        queryset=Department.objects.all(),
+        method="filter_partner_department",
+        empty_label=_("mit beliebigem Fachbereich"),
+    )
     role = django_filters.ChoiceFilter(
         label=_("Rolle des Fachbereichs"),
         choices=Participation.Role.choices,
@@ -145,6 +151,12 @@ class MeasureFilter(django_filters.FilterSet):
             "start_date": _("Beginn"),
             "end_date": _("Ende"),
             "lead_name": _("Federführung"),
+            # Given here because OrderingFilter would format its own "(descending)" labels
+            # once, at import, in the language active then.
+            "-title": _("Titel (absteigend)"),
+            "-start": _("Beginn (absteigend)"),
+            "-end": _("Ende (absteigend)"),
+            "-lead": _("Federführung (absteigend)"),
         },
         empty_label=_("Relevanz / Titel"),
     )
@@ -177,6 +189,12 @@ class MeasureFilter(django_filters.FilterSet):
         if role:
             lookup["role"] = role
         return queryset.filter(Exists(Participation.objects.filter(**lookup)))
+
+    def filter_partner_department(self, queryset, name, department):
+        """A second department in any role: the overview's drill-down for measures run jointly."""
+        return queryset.filter(
+            Exists(Participation.objects.filter(measure=OuterRef("pk"), department=department))
+        )
 
     def filter_target_group(self, queryset, name, value):
         return queryset.filter(linked(Measure.target_groups.through, "targetgroup", pk=value.pk))

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department, Person
 
@@ -42,6 +43,20 @@ class MeasureForm(forms.ModelForm):
             "evaluation_notes",
             "links",
         ]
+        field_classes = {
+            **{name: SafeModelChoiceField for name in ["contact_person", "evidence_level"]},
+            **{
+                name: SafeModelMultipleChoiceField
+                for name in [
+                    "target_groups",
+                    "life_phases",
+                    "social_spaces",
+                    "fields_of_action",
+                    "strategic_goals",
+                    "good_practice_criteria",
+                ]
+            },
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -130,8 +145,21 @@ class MeasureForm(forms.ModelForm):
             ),
         )
 
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            # Hidden, so the message goes to the top of the form.
+            raise forms.ValidationError(
+                _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
+                code="missing_version",
+            )
+        return version
+
     def clean(self):
         cleaned = super().clean()
+        if "version" in self.errors:
+            for error in self.errors.pop("version"):
+                self.add_error(None, error)
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("Das Ende darf nicht vor dem Beginn liegen."))
@@ -154,6 +182,7 @@ class ParticipationForm(forms.ModelForm):
     class Meta:
         model = Participation
         fields = ["department", "role"]
+        field_classes = {"department": SafeModelChoiceField}
 
     def validate_constraints(self):
         """The rules span all rows (one lead, no department twice): the formset checks them."""

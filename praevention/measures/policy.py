@@ -4,7 +4,16 @@ Roles are model-level (groups); the object-level rule is that a core-team member
 change only measures in which their own department takes part.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from praevention.accounts import roles
+
+
+def require(allowed):
+    """Views call `require(policy.can_…(…))`: a refusal is a German 403."""
+    if not allowed:
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
 
 
 def _department_id(user):
@@ -49,3 +58,8 @@ def can_restore(user, measure):
 
 def can_view_history(user, measure):
     return can_view(user, measure)
+
+
+def can_import(user):
+    """Imports write many measures at once: coordinators only."""
+    return is_network_member(user) and user.is_coordinator

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,11 +10,6 @@ from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
 from praevention.measures.history import measure_history
 from praevention.measures.models import Measure, Participation
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
 
 
 def _measure(pk):
@@ -30,7 +25,7 @@ class MeasureListView(ListView):
     extra_context = {"nav": "measures"}
 
     def dispatch(self, request, *args, **kwargs):
-        _require(policy.can_view(request.user))
+        policy.require(policy.can_view(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
@@ -65,7 +60,7 @@ class MeasureListView(ListView):
 
 def detail(request, pk):
     measure = _measure(pk)
-    _require(policy.can_view(request.user, measure))
+    policy.require(policy.can_view(request.user, measure))
     return render(
         request,
         "measures/measure_detail.html",
@@ -88,7 +83,7 @@ def _render_form(request, measure, form, formset, status=200, stale=None):
 
 @require_http_methods(["GET", "POST"])
 def create(request):
-    _require(policy.can_create(request.user))
+    policy.require(policy.can_create(request.user))
     measure = Measure()
     if request.method == "GET":
         person = getattr(request.user, "person", None)
@@ -122,7 +117,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     measure = _measure(pk)
-    _require(policy.can_edit(request.user, measure))
+    policy.require(policy.can_edit(request.user, measure))
     if measure.is_archived:
         messages.warning(request, _("Archivierte Maßnahmen bitte zuerst wiederherstellen."))
         return redirect(measure)
@@ -160,7 +155,7 @@ def edit(request, pk):
 def _archive_view(request, pk, archived):
     measure = _measure(pk)
     check = policy.can_archive if archived else policy.can_restore
-    _require(check(request.user, measure))
+    policy.require(check(request.user, measure))
     if request.method == "POST":
         services.measure_set_archived(measure=measure, archived=archived, by=request.user)
         if archived:
@@ -187,7 +182,7 @@ def restore(request, pk):
 
 def history(request, pk):
     measure = get_object_or_404(Measure, pk=pk)
-    _require(policy.can_view_history(request.user, measure))
+    policy.require(policy.can_view_history(request.user, measure))
     change_sets = list(reversed(measure_history(measure)))
     return render(
         request,

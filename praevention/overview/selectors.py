@@ -1,14 +1,423 @@
-"""Read-only aggregates for the overview pages; each function runs one query."""
+"""Read-only aggregates for the overview, gap and report pages.
 
-from django.db.models import Count
+Every function runs ONE query (two for the expiring list), whatever the data size. The
+filtered measures are the FROM of each aggregate: the list's filters test links with EXISTS,
+so `measures ⋈ links ⋈ participations` has one row per measure, link and department and
+COUNT(*) counts measures without sorting for DISTINCT. A matrix is one statement: its cells,
+row totals, column totals and grand total are GROUP BYs joined with UNION ALL. Totals count
+distinct measures, so a measure with several target groups or departments counts once per
+row and column, not once per cell.
+"""
 
-from praevention.measures.models import Measure
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from praevention.catalog.models import SocialSpace, StrategicGoal
+from praevention.measures.filters import MeasureFilter
+from praevention.measures.models import Measure, Participation
+
+Status = Measure.Status
+TargetGroupLink = Measure.target_groups.through
+LifePhaseLink = Measure.life_phases.through
+SocialSpaceLink = Measure.social_spaces.through
+StrategicGoalLink = Measure.strategic_goals.through
+
+NULL_ID = Value(None, output_field=BigIntegerField())
+NULL_KEY = Value(None, output_field=CharField())
+# COUNT(*) where a query's rows are unique per measure and group: no sort, unlike DISTINCT.
+COUNT_ROWS = Count("*")
+DEPARTMENT = F("participations__department")
+PGR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.PROGNOSERAUM]
+BZR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.BEZIRKSREGION]
+# The Bezirksregion of a linked space (itself or a Planungsraum's); NULL for a Prognoseraum.
+REGION = Case(
+    When(
+        ~Q(social_spaces__level=SocialSpace.Level.PROGNOSERAUM),
+        then=Substr("social_spaces__lor_number", 1, BZR_DIGITS),
+    ),
+    default=NULL_KEY,
+)
+PROGNOSERAUM = Substr("social_spaces__lor_number", 1, PGR_DIGITS)
+
+
+@dataclass
+class Counts:
+    """The numbers of one matrix: cells by (row, column), distinct totals per row and column."""
+
+    cells: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)
+    total: int = 0
+
+    def cell(self, row, column):
+        return self.cells.get((row, column), 0)
+
+    @classmethod
+    def from_union(cls, records):
+        """Sort the UNION ALL's rows by their kind: c(ell), r(ow), k (column) and t(otal).
+
+        NULL keys come from measures without any link (LEFT JOIN) and are not shown.
+        """
+        counts = cls()
+        for record in records:
+            kind, row, col, n = record["kind"][-1], record["row"], record["col"], record["n"]
+            if kind == "c":
+                if row is not None and col is not None:
+                    counts.cells[(row, col)] = n
+            elif kind == "r":
+                if row is not None:
+                    counts.rows[row] = n
+            elif kind == "k":
+                if col is not None:
+                    counts.columns[col] = n
+            else:
+                counts.total = n
+        return counts
+
+
+def measure_ids(measures):
+    """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`.
+
+    Without DISTINCT (the status facet asks for it): `IN` ignores duplicates anyway, and
+    PostgreSQL then joins on the primary key instead of de-duplicating the ids first.
+    """
+    ids = measures.order_by().values("pk")
+    ids.query.distinct = False
+    return ids
+
+
+def scanned(measures):
+    """The filtered measures as the FROM of an aggregate: one row per measure, unordered.
+
+    The list's filters use EXISTS and never join, so DISTINCT is redundant and dropped; should
+    a filter ever join, the aggregate falls back to `id IN (<filtered ids>)`.
+    """
+    rows = measures.order_by()
+    if len(rows.query.alias_map) > 1:
+        return MeasureFilter.base_queryset().filter(pk__in=measure_ids(measures))
+    rows.query.distinct = False
+    return rows
+
+
+def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
+    """One GROUP BY of a UNION ALL; the dimensions it does not group by are NULL."""
+    return (
+        base.annotate(kind=Value(kind, output_field=CharField()), row=row, col=col)
+        .values("kind", "row", "col")
+        .annotate(n=n)
+        .order_by()
+    )
+
+
+def _union(parts):
+    first, *rest = parts
+    # A model's default ordering would leak into the UNION; order by a selected column.
+    return first.union(*rest, all=True).order_by("kind")
+
+
+def _linked(link):
+    return Exists(link.objects.filter(measure_id=OuterRef("pk")))
+
+
+def _item_parts(rows, relation, link, tag="", totals=True):
+    """Cells, row totals and (optionally) column and grand totals of an item × department matrix.
+
+    Link rows are unique per (measure, item) and participations per (measure, department), so
+    every GROUP BY counts rows; column and grand totals count the participations and measures
+    that have any link (EXISTS) instead of joined rows.
+    """
+    item = F(relation)
+    parts = [
+        _part(rows, f"{tag}c", n=COUNT_ROWS, row=item, col=DEPARTMENT),
+        _part(rows, f"{tag}r", n=COUNT_ROWS, row=item),
+    ]
+    if totals:
+        with_link = rows.filter(_linked(link))
+        parts += [
+            _part(with_link, f"{tag}k", n=COUNT_ROWS, col=DEPARTMENT),
+            _part(with_link, f"{tag}t", n=COUNT_ROWS),
+        ]
+    return parts
+
+
+def target_group_matrix(measures):
+    """Target group × department: how many of `measures` each department runs per group.
+
+    Returns Counts keyed by (target group id, department id), with distinct totals per target
+    group (rows) and per department (columns). One query, four GROUP BYs joined with UNION
+    ALL: measures ⋈ measure_target_groups ⋈ participation by (group, department); measures ⋈
+    links by group; measures with a link (EXISTS) ⋈ participation by department; measures
+    with a link.
+    """
+    return Counts.from_union(
+        _union(_item_parts(scanned(measures), "target_groups", TargetGroupLink))
+    )
+
+
+def target_group_cells(measures):
+    """Only the cells of `target_group_matrix` (for shared target groups): one GROUP BY."""
+    rows = scanned(measures)
+    return Counts.from_union(_part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT))
+
+
+def life_phase_matrix(measures):
+    """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
+    return Counts.from_union(_union(_item_parts(scanned(measures), "life_phases", LifePhaseLink)))
+
+
+def overlap_counts(measures):
+    """(target group Counts, life phase Counts): cells and row totals only, for the dashboard.
+
+    One query: the cell and row GROUP BYs of both matrices joined with UNION ALL.
+    """
+    rows = scanned(measures)
+    parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
+    parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
+    records = list(_union(parts))
+    return (
+        Counts.from_union(r for r in records if r["kind"].startswith("g")),
+        Counts.from_union(r for r in records if r["kind"].startswith("p")),
+    )
+
+
+def social_space_matrix(measures):
+    """Social space × department with roll-up: keyed by (LOR number, department id).
+
+    A measure counts for every Bezirksregion it is linked to (directly or through a
+    Planungsraum) and once for each Prognoseraum above those, and measures linked to a
+    Prognoseraum directly count there: exactly what the list's social_space filter matches,
+    since LOR numbers nest by prefix. One query, six GROUP BYs joined with UNION ALL: cells and
+    row totals per 6- and 4-digit prefix over measures ⋈ social spaces (⋈ participation),
+    with COUNT(DISTINCT) because nested spaces repeat a measure; column and grand totals over
+    measures with any link.
+    """
+    rows = scanned(measures)
+    distinct = Count("pk", distinct=True)
+    with_link = rows.filter(_linked(SocialSpaceLink))
+    return Counts.from_union(
+        _union(
+            [
+                _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
+                _part(rows, "c", n=distinct, row=PROGNOSERAUM, col=DEPARTMENT),
+                _part(rows, "r", n=distinct, row=REGION),
+                _part(rows, "r", n=distinct, row=PROGNOSERAUM),
+                _part(with_link, "k", n=COUNT_ROWS, row=NULL_KEY, col=DEPARTMENT),
+                _part(with_link, "t", n=COUNT_ROWS, row=NULL_KEY),
+            ]
+        )
+    )
+
+
+def department_matrix(measures):
+    """Department × department: the measures two departments run jointly.
+
+    Returns Counts keyed by (department id, department id); the diagonal holds each
+    department's measures, the row totals the department's measures with at least one other
+    department, the total the measures run by two or more departments. A measure with three
+    departments counts in each of the six ordered pairs. One query, three GROUP BYs joined
+    with UNION ALL: measures ⋈ participation ⋈ participation by both departments (unique per
+    measure, so COUNT(*)); participations of joint measures by department; joint measures,
+    i.e. those among `measure_id … GROUP BY measure_id HAVING COUNT(*) >= 2`.
+    """
+    rows = scanned(measures)
+    pairs = rows.alias(
+        partner=FilteredRelation("participations", condition=Q(participations__isnull=False))
+    )
+    joint = (
+        Participation.objects.filter(measure_id__in=measure_ids(measures))
+        .values("measure_id")
+        .annotate(departments=COUNT_ROWS)
+        .filter(departments__gte=2)
+        .values("measure_id")
+        .order_by()
+    )
+    return Counts.from_union(
+        _union(
+            [
+                _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
+                _part(
+                    Participation.objects.filter(measure_id__in=joint),
+                    "r",
+                    n=COUNT_ROWS,
+                    row=F("department_id"),
+                ),
+                _part(rows.filter(pk__in=joint), "t", n=COUNT_ROWS),
+            ]
+        )
+    )
+
+
+def measure_count(measures):
+    """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
+    return scanned(measures).count()
+
+
+def department_status_counts():
+    """{(department id, status): measures} of the non-archived measures, any role.
+
+    One query: SELECT department_id, status, COUNT(*) FROM participation JOIN measure WHERE
+    NOT archived GROUP BY 1, 2 (a department takes part in a measure once).
+    """
+    rows = (
+        Participation.objects.filter(measure__is_archived=False)
+        .values_list("department_id", "measure__status")
+        .annotate(n=COUNT_ROWS)
+        .order_by()
+    )
+    return {(department, status): n for department, status, n in rows}
 
 
 def measure_counts_by_status():
-    """[(status label, count)] of non-archived measures in the order of the status choices.
+    """[(status, label, count)] of non-archived measures in the order of the status choices.
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
     """
     counts = dict(Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by())
     return [(status, label, counts.get(status, 0)) for status, label in Measure.Status.choices]
+
+
+def recent_changes(limit=10):
+    """The non-archived measures changed last, with what the measure table shows.
+
+    Three queries: the measures by updated_at, their participations with departments (lead
+    first) and their target groups; the other relations of `with_relations` are not shown.
+    """
+    participations = Participation.objects.select_related("department").order_by(
+        Case(When(role=Participation.Role.LEAD, then=0), default=1), "department__name"
+    )
+    return list(
+        Measure.objects.active()
+        .order_by("-updated_at")
+        .prefetch_related(Prefetch("participations", queryset=participations), "target_groups")[
+            :limit
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class ChainCell:
+    running: int = 0
+    planned: int = 0
+    lasting: int = 0  # running and neither ending nor losing its funding before `until`
+
+    @property
+    def expires(self):
+        """Covered today, empty once the expiring measures are gone."""
+        return self.running > 0 and self.lasting == 0
+
+
+def chain_counts(measures, *, today, until):
+    """{(life phase id, target group id): ChainCell} over `measures` (planned and running).
+
+    Cells without any measure are missing. One query: SELECT lifephase_id, targetgroup_id and
+    three filtered COUNT(*) (running; planned; running and not ending or losing its funding
+    by `until`) FROM measures ⋈ measure_life_phases ⋈ measure_target_groups GROUP BY 1, 2.
+    Both link tables are unique per measure, so the joined rows are too.
+    """
+    running = Q(status=Status.RUNNING)
+    ending = Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
+    rows = (
+        scanned(measures)
+        .values_list("life_phases", "target_groups")
+        .annotate(
+            running=Count("pk", filter=running),
+            planned=Count("pk", filter=Q(status=Status.PLANNED)),
+            lasting=Count("pk", filter=running & ~ending),
+        )
+        .order_by()
+    )
+    return {
+        (phase, group): ChainCell(r, p, lasting)
+        for phase, group, r, p, lasting in rows
+        if phase is not None and group is not None
+    }
+
+
+def phase_pair_counts(measures, target_group):
+    """{(life phase id, life phase id): running measures of the target group in both phases}.
+
+    Tells whether a measure carries the group across a transition (e.g. Kita → school).
+    One query: SELECT a.lifephase_id, b.lifephase_id, COUNT(*) FROM measure_life_phases a ⋈
+    measure ⋈ measure_life_phases b WHERE the measure is running and has the target group
+    GROUP BY 1, 2 (one row per measure and pair).
+    """
+    running = measures.filter(status=Status.RUNNING).filter(
+        Exists(TargetGroupLink.objects.filter(measure=OuterRef("pk"), targetgroup=target_group))
+    )
+    rows = (
+        LifePhaseLink.objects.filter(measure_id__in=measure_ids(running))
+        .values_list("lifephase_id", "measure__life_phases")
+        .annotate(n=COUNT_ROWS)
+        .order_by()
+    )
+    return {(a, b): n for a, b, n in rows}
+
+
+def region_supply(measures):
+    """{Bezirksregion LOR number: (running, planned)} measures linked to the region or below.
+
+    One query: SELECT the region prefix, two filtered COUNT(DISTINCT id) FROM measures ⋈
+    social spaces GROUP BY 1 (Prognoseraum links have no region and are left out).
+    """
+    rows = (
+        scanned(measures)
+        .values_list(REGION)
+        .annotate(
+            running=Count("pk", distinct=True, filter=Q(status=Status.RUNNING)),
+            planned=Count("pk", distinct=True, filter=Q(status=Status.PLANNED)),
+        )
+        .order_by()
+    )
+    return {region: (running, planned) for region, running, planned in rows if region}
+
+
+def goals_without_measures(measures):
+    """Strategic goals (with their field of action) that none of `measures` pursues.
+
+    One query: SELECT goal.*, field.* FROM strategic goal JOIN field of action WHERE NOT EXISTS
+    (a link to one of the measures).
+    """
+    linked = StrategicGoalLink.objects.filter(
+        strategicgoal=OuterRef("pk"), measure_id__in=measure_ids(measures)
+    )
+    return list(StrategicGoal.objects.select_related("field_of_action").filter(~Exists(linked)))
+
+
+def expiring_measures(measures, *, today, until, limit):
+    """(total, the first `limit` measures) of `measures` ending or losing funding by `until`.
+
+    Each measure carries `expires_on` (the earlier of the two dates in the window) and the
+    filter's `lead_name`. Two queries: a COUNT and the first `limit` rows by `expires_on`.
+    """
+    end_soon = Q(end_date__range=(today, until))
+    funding_soon = Q(funding_ends_on__range=(today, until))
+    soon = (
+        scanned(measures)
+        .filter(end_soon | funding_soon)
+        .annotate(
+            expires_on=Case(
+                When(
+                    end_soon & funding_soon & Q(end_date__lte=F("funding_ends_on")), then="end_date"
+                ),
+                When(end_soon & funding_soon, then="funding_ends_on"),
+                When(end_soon, then="end_date"),
+                default="funding_ends_on",
+            )
+        )
+    )
+    return soon.count(), list(soon.order_by("expires_on", "title")[:limit])

@@ -6,4 +6,9 @@ app_name = "overview"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("ueberblick/", views.overview, name="overview"),
+    path("ueberblick/<slug:matrix>/", views.overview, name="matrix"),
+    path("luecken/", views.gap_radar, name="gaps"),
+    path("bericht/", views.committee_report, name="report"),
+    path("bericht/bericht.xlsx", views.committee_report_xlsx, name="report_xlsx"),
 ]

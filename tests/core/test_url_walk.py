@@ -15,6 +15,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "healthz",
     "admin:login",
+    "set_language",
 }
 SAMPLE = {
     "int": "1",

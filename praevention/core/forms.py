@@ -1,0 +1,28 @@
+"""Form fields that turn every malformed id into a German field error."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """An id beyond the database's integer range is an invalid choice, not a 500 (SQLite)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": "…"},
+            ) from None

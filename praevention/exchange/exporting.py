@@ -1,0 +1,271 @@
+"""Writers for the filtered measure list: CSV and XLSX from the shared columns, and HSDS JSON.
+
+The writers take measures loaded with `with_relations()`, so every format costs the same
+fixed number of queries however many measures there are.
+"""
+
+import csv
+import datetime
+import io
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from praevention.exchange.columns import COLUMNS, HEADERS, SEPARATOR, csv_escape, german
+from praevention.measures.models import Measure, Participation
+
+SHEET_TITLE = "Maßnahmen"
+DATE_FORMAT = "DD.MM.YYYY"
+EURO_FORMAT = "#,##0.00"
+
+
+class _Echo:
+    """csv.writer writes into this and hands the line back, so rows can be streamed."""
+
+    def write(self, value):
+        return value
+
+
+def csv_cell(value):
+    """German spreadsheet conventions: 31.12.2025, 12500,50; text guarded against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return csv_escape(str(value))
+
+
+def csv_lines(measures):
+    """The CSV as lines: UTF-8 BOM and ";" so a double click opens it cleanly in Excel."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(HEADERS)
+    with german():
+        for measure in measures:
+            yield writer.writerow([csv_cell(column.export(measure)) for column in COLUMNS])
+
+
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # openpyxl would store "=…" as a formula; it is text and stays text.
+        cell.data_type = "s"
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = EURO_FORMAT
+    return cell
+
+
+def xlsx_bytes(measures):
+    """An XLSX with a bold, frozen header row, an autofilter and readable column widths."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.freeze_panes = "A2"
+    for position, column in enumerate(COLUMNS, start=1):
+        width = max(column.width, len(column.header) + 4)
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DCE6F0")
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = header_alignment
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    with german():
+        for measure in measures:
+            sheet.append([_xlsx_cell(sheet, column.export(measure)) for column in COLUMNS])
+            count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# HSDS wants UUIDs; ours are stable ones derived from each row's primary key.
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:praeventionsnetz:hsds")
+
+
+def _uuid(kind, pk):
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{pk}"))
+
+
+HSDS_STATUS = {
+    Measure.Status.IDEA: "inactive",
+    Measure.Status.PLANNED: "inactive",
+    Measure.Status.RUNNING: "active",
+    Measure.Status.PAUSED: "temporarily closed",
+    Measure.Status.COMPLETED: "defunct",
+}
+
+
+def hsds_service(measure):
+    """One measure as an Open Referral HSDS 3.0 `service`.
+
+    Mapped where HSDS has a field with the same meaning:
+      id                      UUID derived from the measure's id (HSDS requires UUIDs)
+      name                    title
+      description             description, or the short summary when that is empty
+      url                     first of the links
+      email                   contact person's e-mail
+      status                  idea/planned → inactive, running → active,
+                              paused → temporarily closed, completed or archived → defunct
+      eligibility_description target groups, "; "-separated
+      minimum_age/maximum_age lowest age_from / highest age_to of the life phases
+      last_modified           updated_at, ISO 8601 (the field arrived in HSDS 3.1)
+      organization(_id)       the lead department (alternate_name = its short name)
+      contacts                the contact person (name, function as title, e-mail)
+      funding                 funding source
+      service_areas           social spaces (name "LOR number name", LOR level in description)
+    Left out because nothing here means the same: alternate_name, fees, fees_description,
+    accreditations (the evidence level is a rating, not an accreditation), assured_date
+    (nobody records when a measure was last checked), interpretation_services,
+    application_process. Everything else of ours is under "x_praeventionsnetz".
+    """
+    lead = measure.lead_participation
+    phases = list(measure.life_phases.all())
+    ages_from = [p.age_from for p in phases if p.age_from is not None]
+    ages_to = [p.age_to for p in phases if p.age_to is not None]
+    links = measure.link_list()
+    person = measure.contact_person
+    status = "defunct" if measure.is_archived else HSDS_STATUS[measure.status]
+    service = {
+        "id": _uuid("measure", measure.pk),
+        "name": measure.title,
+        "description": measure.description or measure.summary,
+        "url": links[0] if links else None,
+        "email": person.user.email if person else None,
+        "status": status,
+        "eligibility_description": SEPARATOR.join(g.name for g in measure.target_groups.all())
+        or None,
+        "minimum_age": min(ages_from) if ages_from else None,
+        "maximum_age": max(ages_to) if ages_to else None,
+        "last_modified": measure.updated_at.isoformat() if measure.updated_at else None,
+        "organization_id": _uuid("department", lead.department_id) if lead else None,
+        "organization": _hsds_organization(lead.department) if lead else None,
+        "contacts": [],
+        "funding": [],
+        "service_areas": [
+            {
+                "id": _uuid("social_space", space.pk),
+                "service_id": _uuid("measure", measure.pk),
+                "name": f"{space.lor_number} {space.name}",
+                "description": f"LOR {space.lor_number} ({space.get_level_display()})",
+            }
+            for space in measure.social_spaces.all()
+        ],
+    }
+    if person:
+        service["contacts"].append(
+            {
+                "id": _uuid("person", person.pk),
+                "service_id": service["id"],
+                "name": person.user.get_full_name() or person.user.email,
+                "title": person.function,
+                "email": person.user.email,
+            }
+        )
+    if measure.funding_source:
+        service["funding"].append(
+            {
+                "id": _uuid("funding", measure.pk),
+                "service_id": service["id"],
+                "source": measure.funding_source,
+            }
+        )
+    service["x_praeventionsnetz"] = _extension(measure)
+    return service
+
+
+def _hsds_organization(department):
+    return {
+        "id": _uuid("department", department.pk),
+        "name": department.name,
+        "alternate_name": department.short_name,
+        "description": department.description,
+    }
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _extension(measure):
+    """Our fields that HSDS has no place for, with codes and German labels."""
+    return {
+        "id": measure.pk,
+        "summary": measure.summary,
+        "status": measure.status,
+        "status_label": str(measure.get_status_display()),
+        "start_date": _date(measure.start_date),
+        "end_date": _date(measure.end_date),
+        "participations": [
+            {
+                "department": p.department.short_name,
+                "department_name": p.department.name,
+                "role": p.role,
+                "role_label": str(p.get_role_display()),
+            }
+            for p in measure.participations.all()
+        ],
+        "target_groups": [g.name for g in measure.target_groups.all()],
+        "life_phases": [
+            {"name": p.name, "age_from": p.age_from, "age_to": p.age_to}
+            for p in measure.life_phases.all()
+        ],
+        "social_spaces": [
+            {"lor_number": s.lor_number, "name": s.name, "level": s.level}
+            for s in measure.social_spaces.all()
+        ],
+        "fields_of_action": [f.name for f in measure.fields_of_action.all()],
+        "strategic_goals": [g.title for g in measure.strategic_goals.all()],
+        "poverty_focus": measure.poverty_focus,
+        "poverty_focus_label": str(measure.get_poverty_focus_display()),
+        "reach_planned": measure.reach_planned,
+        "reach_actual": measure.reach_actual,
+        "budget_eur": str(measure.budget_eur) if measure.budget_eur is not None else None,
+        "funding_ends_on": _date(measure.funding_ends_on),
+        "external_partners": measure.external_partners,
+        "evidence_level": (
+            {"level": measure.evidence_level.level, "name": measure.evidence_level.name}
+            if measure.evidence_level
+            else None
+        ),
+        "good_practice_criteria": [c.name for c in measure.good_practice_criteria.all()],
+        "evaluation_notes": measure.evaluation_notes,
+        "links": measure.link_list(),
+        "is_archived": measure.is_archived,
+        "version": measure.version,
+    }
+
+
+def hsds_document(measures):
+    """{"services": [...]} plus what the file is, under our extension key."""
+    with german():
+        services = [hsds_service(measure) for measure in measures]
+        return {
+            "services": services,
+            "x_praeventionsnetz": {
+                "hsds_version": "3.0",
+                "district": settings.DISTRICT_NAME,
+                "generated_at": timezone.now().isoformat(),
+                "count": len(services),
+                "roles": {value: str(label) for value, label in Participation.Role.choices},
+            },
+        }

@@ -1,0 +1,174 @@
+"""The committee report as a spreadsheet: one sheet per matrix, plus the gap radar's lists."""
+
+from io import BytesIO
+
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+MAX_WIDTH = 60
+SHEET_TITLES = {
+    "zielgruppen": _lazy("Zielgruppen"),
+    "lebensphasen": _lazy("Lebensphasen"),
+    "sozialraeume": _lazy("Sozialräume"),
+    "fachbereiche": _lazy("Gemeinsame Maßnahmen"),
+}
+
+
+def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
+    """A sheet with a bold, frozen header row and columns as wide as their content."""
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(row)
+    if footer:
+        sheet.append(footer)
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+    sheet.freeze_panes = freeze
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        width = max((len(str(value)) for value in column if value is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(8, width + 2))
+    return sheet
+
+
+def _matrix_sheet(workbook, matrix):
+    header = [
+        str(matrix.row_heading),
+        *[department.short_name for department in matrix.columns],
+        _("Gesamt"),
+    ]
+    if matrix.marks_overlaps:
+        header.append(_("Überschneidung (Fachbereiche)"))
+    rows = []
+    for row in matrix.rows:
+        label = row.label
+        if matrix.slug == "sozialraeume":
+            label = f"{row.sublabel} {row.label}"
+        values = [label, *[cell.value for cell in row.cells], row.total]
+        if matrix.marks_overlaps:
+            values.append(row.department_count if row.overlap else None)
+        rows.append(values)
+    footer = [_("Gesamt"), *matrix.column_totals, matrix.total]
+    sheet = _sheet(workbook, str(SHEET_TITLES[matrix.slug]), header, rows, footer=footer)
+    note_row = sheet.max_row + 2
+    sheet.cell(row=note_row, column=1, value=str(matrix.caption))
+    sheet.cell(
+        row=note_row + 1,
+        column=1,
+        value=_("Fachbereiche: %(names)s")
+        % {"names": "; ".join(f"{d.short_name} = {d.name}" for d in matrix.columns)},
+    )
+    return sheet
+
+
+def report_workbook(report, *, now):
+    """The report's content as XLSX bytes."""
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = _("Bericht")
+    cover.append([_("Präventionsnetz: Überschneidungen und Lücken")])
+    cover["A1"].font = Font(bold=True, size=14)
+    as_of = _("%(date)s, %(time)s Uhr") % {
+        "date": date_format(now, "DATE_FORMAT"),
+        "time": time_format(now, "TIME_FORMAT"),
+    }
+    cover.append([_("Stand"), as_of])
+    cover.append([_("Maßnahmen in der Auswahl"), report["measure_total"]])
+    for label, value in report["filters"]:
+        cover.append([label, value])
+    cover.column_dimensions["A"].width = 40
+    cover.column_dimensions["B"].width = 60
+
+    for matrix in report["matrices"]:
+        _matrix_sheet(workbook, matrix)
+
+    radar = report["radar"]
+    _sheet(
+        workbook,
+        _("Präventionskette"),
+        [_("Zielgruppe"), *[phase.name for phase in radar["phases"]], _("Lücken")],
+        [
+            [
+                row.group.name,
+                *[cell.counts.running for cell in row.cells],
+                ", ".join(cell.phase.name for cell in row.gaps),
+            ]
+            for row in radar["rows"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Bedarf und Angebot"),
+        [
+            _("Bezirksregion"),
+            _("LOR-Nummer"),
+            _("MSS-Statusindex"),
+            _("laufende Maßnahmen"),
+            _("geplante Maßnahmen"),
+            _("Angebot im Vergleich zum Durchschnitt"),
+            _("hoher Bedarf, wenig Angebot"),
+        ],
+        [
+            [
+                row.region.name,
+                row.region.lor_number,
+                row.need,
+                row.running,
+                row.planned,
+                round(row.ratio, 2) if row.ratio is not None else None,
+                _("ja") if row.underserved else "",
+            ]
+            for row in radar["regions"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Ziele ohne Maßnahme"),
+        [_("Handlungsfeld"), _("Strategisches Ziel")],
+        [[goal.field_of_action.name, goal.title] for goal in radar["goals"]],
+    )
+    _sheet(
+        workbook,
+        _("Auslaufende Maßnahmen"),
+        [
+            _("Maßnahme"),
+            _("Federführung"),
+            _("Ende"),
+            _("Finanzierung endet am"),
+            _("läuft aus am"),
+        ],
+        [
+            [m.title, m.lead_name, m.end_date, m.funding_ends_on, m.expires_on]
+            for m in radar["expiring"]
+        ],
+        footer=[
+            _("%(shown)d von %(total)d auslaufenden Maßnahmen")
+            % {"shown": len(radar["expiring"]), "total": radar["expiring_total"]}
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Drohende Lücken"),
+        [_("Zielgruppe"), _("Lebensphase"), _("laufende Maßnahmen, alle auslaufend")],
+        [
+            [group.name, cell.phase.name, cell.counts.running]
+            for group, cell in radar["expiring_cells"]
+        ],
+    )
+    for sheet in workbook.worksheets[1:]:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if hasattr(cell.value, "isoformat"):
+                    cell.number_format = "DD.MM.YYYY"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

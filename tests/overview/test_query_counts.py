@@ -1,0 +1,62 @@
+"""Every overview, gap and report page runs the same queries for 10 and for 500 measures."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.overview.conftest import bulk_measures
+
+pytestmark = pytest.mark.django_db
+
+# Session, user and roles (3), catalogue lists, one query per aggregate, the filter form's
+# choice lists (7) on pages that show it, the recent changes with two prefetches on the start;
+# each facet value in the request adds its own lookup (twice in the report: it validates the
+# filters for the matrices and for the gap radar).
+PAGES = {
+    reverse("overview:start"): 15,
+    reverse("overview:overview"): 15,
+    reverse("overview:matrix", args=["lebensphasen"]): 15,
+    reverse("overview:matrix", args=["sozialraeume"]): 15,
+    reverse("overview:matrix", args=["fachbereiche"]): 16,
+    reverse("overview:gaps"): 19,
+    reverse("overview:report"): 21,
+    reverse("overview:report_xlsx"): 21,
+}
+
+
+def query_counts(client, params=None):
+    counts = {}
+    for url in PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params or {})
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"department": "jug", "status": ["running"], "q": "Bulk", "social_space": "first"}],
+    ids=["default", "filtered"],
+)
+def test_pages_run_the_same_number_of_queries_for_10_and_500_measures(
+    coordinator, jugendamt, gesundheitsamt, qpk, params
+):
+    from praevention.catalog.models import SocialSpace
+
+    departments = [jugendamt, gesundheitsamt, qpk]
+    if params:
+        params = {
+            **params,
+            "department": jugendamt.pk,
+            "social_space": SocialSpace.objects.prognoseraeume().first().pk,
+        }
+    bulk_measures(10, departments)
+    coordinator.get(reverse("overview:start"))  # the session's first request differs
+    small = query_counts(coordinator, params)
+    bulk_measures(490, departments, prefix="Mehr Bulk")
+    large = query_counts(coordinator, params)
+    assert large == small
+    for url, limit in PAGES.items():
+        assert small[url] <= limit, (url, small[url])
