@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -225,14 +224,11 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         # The lead's name comes with the row (and sorts the column) instead of a query per row.
-        lead_name = Participation.objects.filter(measure=OuterRef("pk"), role=LEAD).values(
-            "department__name"
-        )[:1]
-        return super().get_queryset(request).annotate(lead_department_name=Subquery(lead_name))
+        return super().get_queryset(request).with_lead_name()
 
-    @admin.display(description=_("Federführung"), ordering="lead_department_name")
+    @admin.display(description=_("Federführung"), ordering="lead_name")
     def lead_department(self, measure):
-        return measure.lead_department_name or ""
+        return measure.lead_name or ""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "contact_person":

@@ -5,7 +5,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -250,7 +250,4 @@ class MeasureFilter(django_filters.FilterSet):
     @classmethod
     def base_queryset(cls):
         """Measures with the lead's name for sorting, ready for the list's relations."""
-        lead_name = Participation.objects.filter(
-            measure=OuterRef("pk"), role=Participation.Role.LEAD
-        ).values("department__name")[:1]
-        return Measure.objects.annotate(lead_name=Subquery(lead_name))
+        return Measure.objects.with_lead_name()

@@ -62,6 +62,13 @@ class MeasureQuerySet(models.QuerySet):
             participations__role=Participation.Role.LEAD,
         )
 
+    def with_lead_name(self):
+        """Annotate `lead_name`, the lead department's name, for sorting and lists."""
+        lead = Participation.objects.filter(
+            measure=models.OuterRef("pk"), role=Participation.Role.LEAD
+        ).values("department__name")[:1]
+        return self.annotate(lead_name=models.Subquery(lead))
+
     def with_relations(self):
         """Everything a list or detail page shows, in a fixed number of queries."""
         return self.select_related("evidence_level", "contact_person__user").prefetch_related(

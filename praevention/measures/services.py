@@ -85,11 +85,7 @@ def _check_participations(participations):
         raise ValidationError(_("Jeder Fachbereich kann nur einmal beteiligt sein."))
 
 
-@transaction.atomic
-def measure_create(*, measure, m2m, participations, by):
-    """Save a new measure with its relations and participations in one transaction."""
-    _check_participations(participations)
-    measure.created_by = by
+def _write(measure, m2m, participations, by):
     measure._history_user = by
     measure.full_clean()
     measure.save()
@@ -97,6 +93,14 @@ def measure_create(*, measure, m2m, participations, by):
         getattr(measure, name).set(values)
     _sync_participations(measure, participations, by)
     return measure
+
+
+@transaction.atomic
+def measure_create(*, measure, m2m, participations, by):
+    """Save a new measure with its relations and participations in one transaction."""
+    _check_participations(participations)
+    measure.created_by = by
+    return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic
@@ -114,13 +118,7 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
         raise StaleMeasureError(current, changes_since(current, expected_version))
     _check_participations(participations)
     measure.version = current_version
-    measure._history_user = by
-    measure.full_clean()
-    measure.save()
-    for name, values in m2m.items():
-        getattr(measure, name).set(values)
-    _sync_participations(measure, participations, by)
-    return measure
+    return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic

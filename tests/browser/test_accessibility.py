@@ -78,3 +78,23 @@ def test_main_pages_have_no_serious_violations(page, csp_errors):
             found[url] = problems
     assert found == {}, "\n".join(f"{url}: {p}" for url, ps in found.items() for p in ps)
     assert csp_errors == []
+
+
+def test_main_pages_reflow_at_320_px_without_sideways_scrolling(browser, live_server):
+    """WCAG 1.4.10: at 320 CSS px (= 1280 px at 400 % zoom) nothing but tables scrolls sideways."""
+    call_command("seed_demo")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto("/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill(DEMO_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    too_wide = {}
+    for url in [*main_pages(), "/ueberblick/", "/luecken/", "/bericht/", "/austausch/import/"]:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    context.close()
+    assert too_wide == {}

@@ -321,7 +321,7 @@ def test_changelist_shows_the_lead_department(admin_client, jugendamt, gesundhei
     response = admin_client.get(CHANGELIST_URL)
 
     row = next(r for r in response.context["cl"].result_list if r.title == "Kiezlotsen")
-    assert row.lead_department_name == "Gesundheitsamt"
+    assert row.lead_name == "Gesundheitsamt"
 
 
 def test_changelist_filters_by_participating_department(admin_client, jugendamt, gesundheitsamt):
