@@ -87,10 +87,15 @@ def wait_until_up(port, timeout=60):
     raise SystemExit("gunicorn did not come up")
 
 
-def client(port, cookie, paths, stop_at, results, lock):
+def client(port, cookie, paths, stop_at, results, lock, think):
     rng = random.Random(cookie)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < stop_at:
+        if think:
+            # A person reads the page before the next click: exponential think time.
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, stop_at - time.monotonic())))
+            if time.monotonic() >= stop_at:
+                break
         kind, path = rng.choice(paths)()
         started = time.perf_counter()
         try:
@@ -120,6 +125,12 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean think time between a client's requests in seconds (0: closed loop)",
+    )
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 1 <= args.seconds <= 120:
         raise SystemExit("clients 1..200, seconds 1..120")
@@ -160,7 +171,9 @@ def main():
         results, lock = [], threading.Lock()
         stop_at = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=client, args=(port, c, paths, stop_at, results, lock))
+            threading.Thread(
+                target=client, args=(port, c, paths, stop_at, results, lock, args.think)
+            )
             for c in cookies
         ]
         started = time.monotonic()
@@ -177,11 +190,12 @@ def main():
     errors = sum(1 for *_, ok in results if not ok)
     print(
         f"database: {vendor}; gunicorn workers: {args.workers}; clients: {args.clients}; "
+        f"think time: {args.think:.1f} s; "
         f"duration: {duration:.1f} s"
     )
     print(f"{'page':10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind in ["list", "detail", "overview", "all"]:
-        subset = [e * 1000 for k, e, _ in results if kind in (k, "all")] if kind != "all" else times
+        subset = times if kind == "all" else [e * 1000 for k, e, _ in results if k == kind]
         if subset:
             print(
                 f"{kind:10} {len(subset):9d} {statistics.median(subset):8.1f} "
