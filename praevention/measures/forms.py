@@ -45,17 +45,7 @@ class MeasureForm(forms.ModelForm):
         ]
         field_classes = {
             **{name: SafeModelChoiceField for name in ["contact_person", "evidence_level"]},
-            **{
-                name: SafeModelMultipleChoiceField
-                for name in [
-                    "target_groups",
-                    "life_phases",
-                    "social_spaces",
-                    "fields_of_action",
-                    "strategic_goals",
-                    "good_practice_criteria",
-                ]
-            },
+            **{name: SafeModelMultipleChoiceField for name in Measure.M2M_FIELDS},
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
@@ -168,14 +158,7 @@ class MeasureForm(forms.ModelForm):
     def m2m_data(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.M2M}
 
-    M2M = {
-        "target_groups",
-        "life_phases",
-        "social_spaces",
-        "fields_of_action",
-        "strategic_goals",
-        "good_practice_criteria",
-    }
+    M2M = set(Measure.M2M_FIELDS)
 
 
 class ParticipationForm(forms.ModelForm):

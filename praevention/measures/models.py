@@ -194,6 +194,16 @@ class Measure(TimeStampedModel):
         verbose_name=_("angelegt von"),
     )
 
+    # The catalogue links edited with a measure; forms, services and history read them here.
+    M2M_FIELDS = (
+        "target_groups",
+        "life_phases",
+        "social_spaces",
+        "fields_of_action",
+        "strategic_goals",
+        "good_practice_criteria",
+    )
+
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[

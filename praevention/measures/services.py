@@ -9,14 +9,7 @@ from django.utils.translation import gettext as _
 from praevention.measures.history import changes_since
 from praevention.measures.models import Measure, Participation
 
-M2M_FIELDS = [
-    "target_groups",
-    "life_phases",
-    "social_spaces",
-    "fields_of_action",
-    "strategic_goals",
-    "good_practice_criteria",
-]
+M2M_FIELDS = Measure.M2M_FIELDS
 
 
 @dataclass
