@@ -56,7 +56,7 @@ def start(request):
             "department_rows": department_rows,
             "top_overlaps": matrices.top_overlaps(overlap_matrices, limit=5),
             "biggest_gaps": gaps.biggest_gaps(rows, chain),
-            "measures": selectors.recent_changes(limit=10),
+            "measures": selectors.recent_changes(limit=20),
         },
     )
 

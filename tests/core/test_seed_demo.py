@@ -214,3 +214,18 @@ def test_without_the_option_it_prints_a_german_summary_and_no_password(settings)
     output = seed_demo()
     assert "Maßnahmen" in output
     assert DEMO_PASSWORD not in output
+
+
+def test_the_demo_coordinator_logs_in_and_sees_the_demo_measures_on_the_start_page(client):
+    """What `make run` promises: the login page, then the start page with the demo network."""
+    call_command("seed_demo", stdout=StringIO())
+    assert client.get("/konto/anmelden/").status_code == 200
+    response = client.post(
+        "/konto/anmelden/",
+        {"username": "koordination@demo.praeventionsnetz.de", "password": "Praevention-2023"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    content = response.content.decode()
+    assert "Sprachförderung für Kinder ohne Kitaplatz" in content
+    assert "Bewegungsangebote für Kinder und Jugendliche aus belasteten Familien" in content
