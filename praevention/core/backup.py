@@ -1,5 +1,6 @@
 """pg_dump / pg_restore with the connection settings of the running app (PostgreSQL only)."""
 
+import glob
 import os
 import shutil
 import subprocess
@@ -10,14 +11,12 @@ from django.utils.translation import gettext as _
 
 
 def _tool(name):
-    found = shutil.which(name)
-    if found:
-        return found
-    for root in sorted((p for p in ("/usr/lib/postgresql",) if os.path.isdir(p)), reverse=True):
-        for version in sorted(os.listdir(root), reverse=True):
-            candidate = os.path.join(root, version, "bin", name)
-            if os.access(candidate, os.X_OK):
-                return candidate
+    """On PATH, else Debian's versioned server directories, newest first."""
+    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
+    candidates.sort(key=lambda path: int(path.split("/")[4]), reverse=True)
+    for candidate in [shutil.which(name), *candidates]:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
     raise CommandError(
         _("%(tool)s wurde nicht gefunden (Paket postgresql-client).") % {"tool": name}
     )
