@@ -1,6 +1,7 @@
 """Read-only aggregates for the overview, gap and report pages.
 
-Every function runs ONE query (two for the expiring list), whatever the data size. The
+Every function runs ONE query (two for the expiring list), whatever the data size, and reads
+its result from `figures` while the data is unchanged (one lookup of the data version). The
 filtered measures are the FROM of each aggregate: the list's filters test links with EXISTS,
 so `measures ⋈ links ⋈ participations` has one row per measure, link and department and
 COUNT(*) counts measures without sorting for DISTINCT. A matrix is one statement: its cells,
@@ -30,6 +31,7 @@ from django.db.models.functions import Substr
 from praevention.catalog.models import SocialSpace, StrategicGoal
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
+from praevention.overview import figures
 
 Status = Measure.Status
 TargetGroupLink = Measure.target_groups.through
@@ -165,19 +167,21 @@ def target_group_matrix(measures):
     with a link.
     """
     return Counts.from_union(
-        _union(_item_parts(scanned(measures), "target_groups", TargetGroupLink))
+        figures.rows(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
     )
 
 
 def target_group_cells(measures):
     """Only the cells of `target_group_matrix` (for shared target groups): one GROUP BY."""
     rows = scanned(measures)
-    return Counts.from_union(_part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT))
+    cells = _part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT)
+    return Counts.from_union(figures.rows(cells))
 
 
 def life_phase_matrix(measures):
     """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
-    return Counts.from_union(_union(_item_parts(scanned(measures), "life_phases", LifePhaseLink)))
+    parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
+    return Counts.from_union(figures.rows(_union(parts)))
 
 
 def overlap_counts(measures):
@@ -188,7 +192,7 @@ def overlap_counts(measures):
     rows = scanned(measures)
     parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
     parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
-    records = list(_union(parts))
+    records = figures.rows(_union(parts))
     return (
         Counts.from_union(r for r in records if r["kind"].startswith("g")),
         Counts.from_union(r for r in records if r["kind"].startswith("p")),
@@ -210,15 +214,17 @@ def social_space_matrix(measures):
     distinct = Count("pk", distinct=True)
     with_link = rows.filter(_linked(SocialSpaceLink))
     return Counts.from_union(
-        _union(
-            [
-                _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
-                _part(rows, "c", n=distinct, row=PROGNOSERAUM, col=DEPARTMENT),
-                _part(rows, "r", n=distinct, row=REGION),
-                _part(rows, "r", n=distinct, row=PROGNOSERAUM),
-                _part(with_link, "k", n=COUNT_ROWS, row=NULL_KEY, col=DEPARTMENT),
-                _part(with_link, "t", n=COUNT_ROWS, row=NULL_KEY),
-            ]
+        figures.rows(
+            _union(
+                [
+                    _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
+                    _part(rows, "c", n=distinct, row=PROGNOSERAUM, col=DEPARTMENT),
+                    _part(rows, "r", n=distinct, row=REGION),
+                    _part(rows, "r", n=distinct, row=PROGNOSERAUM),
+                    _part(with_link, "k", n=COUNT_ROWS, row=NULL_KEY, col=DEPARTMENT),
+                    _part(with_link, "t", n=COUNT_ROWS, row=NULL_KEY),
+                ]
+            )
         )
     )
 
@@ -247,24 +253,27 @@ def department_matrix(measures):
         .order_by()
     )
     return Counts.from_union(
-        _union(
-            [
-                _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
-                _part(
-                    Participation.objects.filter(measure_id__in=joint),
-                    "r",
-                    n=COUNT_ROWS,
-                    row=F("department_id"),
-                ),
-                _part(rows.filter(pk__in=joint), "t", n=COUNT_ROWS),
-            ]
+        figures.rows(
+            _union(
+                [
+                    _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
+                    _part(
+                        Participation.objects.filter(measure_id__in=joint),
+                        "r",
+                        n=COUNT_ROWS,
+                        row=F("department_id"),
+                    ),
+                    _part(rows.filter(pk__in=joint), "t", n=COUNT_ROWS),
+                ]
+            )
         )
     )
 
 
 def measure_count(measures):
     """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
-    return scanned(measures).count()
+    rows = scanned(measures)
+    return figures.remember(rows, rows.count, "count")
 
 
 def department_status_counts():
@@ -279,7 +288,7 @@ def department_status_counts():
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(department, status): n for department, status, n in rows}
+    return {(department, status): n for department, status, n in figures.rows(rows)}
 
 
 def measure_counts_by_status():
@@ -287,7 +296,11 @@ def measure_counts_by_status():
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
     """
-    counts = dict(Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by())
+    counts = dict(
+        figures.rows(
+            Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by()
+        )
+    )
     return [(status, label, counts.get(status, 0)) for status, label in Measure.Status.choices]
 
 
@@ -343,7 +356,7 @@ def chain_counts(measures, *, today, until):
     )
     return {
         (phase, group): ChainCell(r, p, lasting)
-        for phase, group, r, p, lasting in rows
+        for phase, group, r, p, lasting in figures.rows(rows)
         if phase is not None and group is not None
     }
 
@@ -365,7 +378,7 @@ def phase_pair_counts(measures, target_group):
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(a, b): n for a, b, n in rows}
+    return {(a, b): n for a, b, n in figures.rows(rows)}
 
 
 def region_supply(measures):
@@ -383,7 +396,7 @@ def region_supply(measures):
         )
         .order_by()
     )
-    return {region: (running, planned) for region, running, planned in rows if region}
+    return {region: (running, planned) for region, running, planned in figures.rows(rows) if region}
 
 
 def goals_without_measures(measures):
@@ -420,4 +433,6 @@ def expiring_measures(measures, *, today, until, limit):
             )
         )
     )
-    return soon.count(), list(soon.order_by("expires_on", "title")[:limit])
+    return figures.remember(soon, soon.count, "count"), list(
+        soon.order_by("expires_on", "title")[:limit]
+    )

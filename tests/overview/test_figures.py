@@ -1,0 +1,166 @@
+"""The overview's figures come from the cache until any write changes the data behind them."""
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from praevention.catalog.models import SocialSpace, TargetGroup
+from praevention.measures.models import Measure, Participation
+from praevention.overview import figures, selectors
+from praevention.overview.models import DataVersion
+from tests.factories import MeasureFactory
+from tests.measures.forms_data import existing_participations, measure_post_data
+from tests.overview.test_overview_page import tab_url, values
+from tests.overview.test_selectors import current, data_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def aggregates(queries):
+    return [sql for sql in data_queries(queries) if "GROUP BY" in sql or "COUNT(" in sql]
+
+
+def test_a_second_request_reads_every_figure_from_the_cache(coordinator, network):
+    url = reverse("overview:report")
+    with CaptureQueriesContext(connection) as first:
+        computed = coordinator.get(url)
+    with CaptureQueriesContext(connection) as second:
+        cached = coordinator.get(url)
+    assert len(aggregates(first)) >= 8
+    assert aggregates(second) == []
+    for fresh, remembered in zip(
+        computed.context["matrices"], cached.context["matrices"], strict=True
+    ):
+        assert [(r.label, [c.value for c in r.cells], r.total) for r in fresh.rows] == [
+            (r.label, [c.value for c in r.cells], r.total) for r in remembered.rows
+        ]
+    assert computed.context["radar"]["gap_count"] == cached.context["radar"]["gap_count"]
+
+
+def test_a_page_reads_the_data_version_once(coordinator, network):
+    with CaptureQueriesContext(connection) as queries:
+        assert coordinator.get(reverse("overview:report")).status_code == 200
+    versions = [q for q in queries if "overview_dataversion" in q["sql"]]
+    assert len(versions) == 1
+
+
+def test_an_edit_in_the_form_shows_in_the_overview_at_once(
+    client, koordination, network, gesundheitsamt
+):
+    client.force_login(koordination)
+    before = client.get(tab_url("zielgruppen")).context["matrix"]
+    assert values(before, network.a.name)["Ges"] == 1  # M1
+
+    m2 = Measure.objects.get(title="M2 Elterncafé Nord")
+    rows = existing_participations(m2) + [(gesundheitsamt, "partner", None)]
+    response = client.post(reverse("measures:edit", args=[m2.pk]), measure_post_data(m2, rows))
+    assert response.status_code == 302
+
+    after = client.get(tab_url("zielgruppen")).context["matrix"]
+    assert values(after, network.a.name)["Ges"] == 2  # M1, M2
+
+
+def add_partner(network):
+    m2 = Measure.objects.get(title="M2 Elterncafé Nord")
+    Participation.objects.create(measure=m2, department=network.ges, role="partner")
+
+
+def link_target_group(network):
+    Measure.objects.get(title="M6 Lernpaten Grunewald").target_groups.add(network.a)
+
+
+def unlink_target_group(network):
+    Measure.objects.get(title="M2 Elterncafé Nord").target_groups.remove(network.a)
+
+
+def archive_in_bulk(network):
+    Measure.objects.filter(title="M2 Elterncafé Nord").update(is_archived=True)
+
+
+def bulk_create_links(network):
+    link = Measure.target_groups.through
+    m6 = Measure.objects.get(title="M6 Lernpaten Grunewald")
+    link.objects.bulk_create([link(measure=m6, targetgroup=network.a)])
+
+
+def delete_with_raw_sql(network):
+    m2 = Measure.objects.get(title="M2 Elterncafé Nord")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM measures_measure_target_groups WHERE measure_id = %s", [m2.pk])
+
+
+def new_measure(network):
+    MeasureFactory(lead=network.qpk, status="running", target_groups=[network.a])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        add_partner,
+        link_target_group,
+        unlink_target_group,
+        archive_in_bulk,
+        bulk_create_links,
+        delete_with_raw_sql,
+        new_measure,
+    ],
+)
+def test_every_kind_of_write_makes_the_figures_new(network, change):
+    before = selectors.target_group_matrix(current())
+    token = figures.current_token()
+    change(network)
+    assert figures.current_token() != token
+    after = selectors.target_group_matrix(current())
+    assert after != before
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.target_group_matrix(current()) == after
+    assert aggregates(queries) == []
+
+
+def test_moving_a_social_space_in_the_catalogue_moves_its_measures(network):
+    """The social-space matrix rolls up by LOR prefix: a catalogue change counts too."""
+    before = selectors.social_space_matrix(current())
+    SocialSpace.objects.filter(lor_number="044007").update(lor_number="043099")
+    after = selectors.social_space_matrix(current())
+    assert before.rows.get("0430") != after.rows.get("0430")
+
+
+def test_without_a_data_version_nothing_is_cached(network):
+    DataVersion.objects.all().delete()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            selectors.target_group_matrix(current())
+        assert len(aggregates(queries)) == 1
+
+
+def test_every_table_of_measures_catalogue_and_network_has_the_trigger():
+    tables = figures.watched_tables(apps)
+    assert {"measures_measure", "measures_participation", "catalog_socialspace"} <= set(tables)
+    assert "measures_measure_target_groups" in tables
+    assert not any(
+        table.startswith(("measures_historical", "catalog_historical")) for table in tables
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s",
+                [figures.TRIGGER],
+            )
+            triggered = {name for (name,) in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+            triggered = {name for (name,) in cursor.fetchall()}
+    assert set(tables) <= triggered
+
+
+def test_a_write_that_is_rolled_back_leaves_the_data_version(network):
+    from django.db import transaction
+
+    token = figures.current_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        TargetGroup.objects.create(name="Vorübergehend", position=99)
+        raise RuntimeError
+    assert figures.current_token() == token
