@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.core.management.commands import seed_demo as demo
+from praevention.core.management.commands.seed_synthetic import ENDING_CELLS
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department
 
@@ -104,6 +105,23 @@ def test_some_life_phase_target_group_cells_stay_empty():
     disability = TargetGroup.objects.get(name=demo.TG_BEHINDERUNG)
     training = LifePhase.objects.get(name=demo.LP_16_27)
     assert not Measure.objects.filter(target_groups=disability, life_phases=training).exists()
+
+
+def test_a_few_cells_are_held_only_by_measures_that_end_within_six_months():
+    """The gap radar's "cells that would become empty" has something to show."""
+    from praevention.measures.filters import add_months
+    from praevention.overview import gaps, selectors
+
+    seed_synthetic("--measures", "300")
+    today = timezone.localdate()
+    until = add_months(today, gaps.HORIZON_MONTHS)
+    counts = selectors.chain_counts(Measure.objects.current(), today=today, until=until)
+    expiring = {(phase, group) for (phase, group), cell in counts.items() if cell.expires}
+    only_soon = {
+        (LifePhase.objects.get(name=phase).pk, TargetGroup.objects.get(name=group).pk)
+        for group, phase, _activity in ENDING_CELLS
+    }
+    assert only_soon <= expiring
 
 
 def test_social_spaces_are_linked_at_bezirksregion_level_only():

@@ -6,7 +6,8 @@ created for synthetic data, and none are needed for benchmarks.
 
 The distribution is skewed on purpose, so overview and gap pages look like a real district:
 a few departments, target groups and regions carry most measures, some life phase × target
-group cells stay empty, and one region with high need gets hardly any measures. The same
+group cells stay empty, a few are held only by measures that end within six months, and one
+region with high need gets hardly any measures. The same
 --seed gives the same data; a second run continues the title numbering.
 """
 
@@ -117,6 +118,16 @@ PHASES_BY_TARGET_GROUP = {
         demo.LP_ELTERN: 6,
     },
 }
+
+# Cells no regular plan reaches, each held by a few running measures that end within six
+# months: the gap radar's "cells that would become empty". (target group, phase, activity)
+ENDING_CELLS = [
+    (demo.TG_OHNE_KITA, demo.LP_6_10, "Schulstartbegleitung"),
+    (demo.TG_KINDERREICH, demo.LP_0_3, "Familienpatenschaften"),
+    (demo.TG_ALLEIN, demo.LP_10_16, "Ferienbetreuung"),
+]
+ENDING_MEASURES_PER_CELL = 2
+ENDING_CELLS_FROM = 100  # smaller runs keep to the regular plans
 
 # (activity, fields of action, weight): the activity names the title and sets the fields.
 ACTIVITIES = [
@@ -256,8 +267,16 @@ class Command(BaseCommand):
         phases_by_tg = {tg.pk: phase_weights(tg, life_phases) for tg in target_groups}
         weighted_regions = list(zip(regions, region_weights(rng, regions), strict=True))
 
+        ending = []
+        if count >= ENDING_CELLS_FROM:
+            by_name = {tg.name: tg for tg in target_groups}
+            ending = [
+                (by_name[group], life_phases[phase], activity)
+                for group, phase, activity in ENDING_CELLS
+                if group in by_name and phase in life_phases
+            ] * ENDING_MEASURES_PER_CELL
         measures, plans = [], []
-        for number in range(first, first + count):
+        for index, number in enumerate(range(first, first + count)):
             plan = self.plan(
                 rng,
                 departments=departments,
@@ -266,6 +285,11 @@ class Command(BaseCommand):
                 regions=weighted_regions,
                 fields=fields,
             )
+            if index < len(ending):
+                group, phase, activity = ending[index]
+                plan.update(
+                    target_groups=[group], life_phases=[phase], activity=activity, ends_soon=True
+                )
             measures.append(self.build(rng, number, plan, today, evidence))
             plans.append(plan)
         Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
@@ -345,11 +369,16 @@ class Command(BaseCommand):
 
     def build(self, rng, number, plan, today, evidence):
         """An unsaved Measure with dates, funding, reach and budget that fit its status."""
+        ends_soon = plan.get("ends_soon", False)
         status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+        if ends_soon:
+            status = Status.RUNNING
         start = end = funding_ends = None
         if status == Status.RUNNING:
             start = today - timedelta(days=rng.randint(30, 3650))
-            if rng.random() < 0.55:
+            if ends_soon:
+                end = today + timedelta(days=rng.randint(14, 170))
+            elif rng.random() < 0.55:
                 end = today + timedelta(days=self.days_ahead(rng))
         elif status == Status.PLANNED:
             start = today + timedelta(days=rng.randint(14, 365))
@@ -416,7 +445,7 @@ class Command(BaseCommand):
             funding_source=funding_source,
             funding_ends_on=funding_ends,
             evidence_level_id=evidence_id,
-            is_archived=rng.random() < ARCHIVED_SHARE.get(status, 0.01),
+            is_archived=not ends_soon and rng.random() < ARCHIVED_SHARE.get(status, 0.01),
         )
 
     @staticmethod
