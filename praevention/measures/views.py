@@ -38,7 +38,7 @@ class MeasureListView(ListView):
     def get_queryset(self):
         self.filterset = MeasureFilter(
             self.request.GET,
-            queryset=MeasureFilter.base_queryset().with_relations(),
+            queryset=MeasureFilter.base_queryset().for_table(),
         )
         return self.filterset.qs
 
