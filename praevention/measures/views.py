@@ -59,7 +59,7 @@ class MeasureListView(ListView):
 
 
 def detail(request, pk):
-    measure = _measure(pk)
+    measure = get_object_or_404(Measure.objects.for_detail(), pk=pk)
     policy.require(policy.can_view(request.user, measure))
     return render(
         request,
