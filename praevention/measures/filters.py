@@ -19,6 +19,7 @@ from praevention.catalog.models import (
 )
 from praevention.measures import search
 from praevention.measures.models import Measure, Participation
+from praevention.measures.widgets import Select
 from praevention.network.models import Department
 
 
@@ -43,13 +44,39 @@ def linked(through, field, **lookup):
     )
 
 
-class SocialSpaceChoiceField(forms.ModelChoiceField):
+class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """Reads the field's queryset as a list, which caches the rows on it.
+
+    Django's iterator() would open a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE:
+    three round trips) for a dozen catalogue rows, for every select on every page.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class CatalogueChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = CatalogueChoiceIterator
+
+
+class CatalogueFilter(django_filters.ModelChoiceFilter):
+    """A choice among catalogue entries or departments: a few rows, read with one query."""
+
+    field_class = CatalogueChoiceField
+
+
+class SocialSpaceChoiceField(CatalogueChoiceField):
     def label_from_instance(self, space):
         indent = {"pgr": "", "bzr": "\u2003", "plr": "\u2003\u2003"}[space.level]
         return f"{indent}{space.lor_number} {space.name}"
 
 
-class SocialSpaceFilter(django_filters.ModelChoiceFilter):
+class SocialSpaceFilter(CatalogueFilter):
     field_class = SocialSpaceChoiceField
 
 
@@ -66,53 +93,61 @@ class MeasureFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Titel, Beschreibung …")}),
     )
-    department = django_filters.ModelChoiceFilter(
+    department = CatalogueFilter(
         label=_("Fachbereich"),
         queryset=Department.objects.all(),
         method="filter_department",
         empty_label=_("alle Fachbereiche"),
+        widget=Select,
     )
-    partner_department = django_filters.ModelChoiceFilter(
+    partner_department = CatalogueFilter(
         label=_("gemeinsam mit Fachbereich"),
         queryset=Department.objects.all(),
         method="filter_partner_department",
         empty_label=_("mit beliebigem Fachbereich"),
+        widget=Select,
     )
     role = django_filters.ChoiceFilter(
         label=_("Rolle des Fachbereichs"),
         choices=Participation.Role.choices,
         method="filter_noop",
         empty_label=_("jede Rolle"),
+        widget=Select,
     )
-    target_group = django_filters.ModelChoiceFilter(
+    target_group = CatalogueFilter(
         label=_("Zielgruppe"),
         queryset=TargetGroup.objects.all(),
         method="filter_target_group",
         empty_label=_("alle Zielgruppen"),
+        widget=Select,
     )
-    life_phase = django_filters.ModelChoiceFilter(
+    life_phase = CatalogueFilter(
         label=_("Lebensphase"),
         queryset=LifePhase.objects.all(),
         method="filter_life_phase",
         empty_label=_("alle Lebensphasen"),
+        widget=Select,
     )
     social_space = SocialSpaceFilter(
         label=_("Sozialraum"),
         queryset=SocialSpace.objects.order_by("lor_number"),
         method="filter_social_space",
         empty_label=_("alle Sozialräume"),
+        widget=Select,
     )
-    field_of_action = django_filters.ModelChoiceFilter(
+    field_of_action = CatalogueFilter(
         label=_("Handlungsfeld"),
         queryset=FieldOfAction.objects.all(),
         method="filter_field_of_action",
         empty_label=_("alle Handlungsfelder"),
+        widget=Select,
     )
-    strategic_goal = django_filters.ModelChoiceFilter(
+    strategic_goal = CatalogueFilter(
         label=_("Strategisches Ziel"),
         queryset=StrategicGoal.objects.select_related("field_of_action"),
         method="filter_strategic_goal",
         empty_label=_("alle Ziele"),
+        widget=Select,
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
@@ -122,9 +157,13 @@ class MeasureFilter(django_filters.FilterSet):
         choices=FOCUS_CHOICES,
         method="filter_poverty_focus",
         empty_label=_("beides"),
+        widget=Select,
     )
-    evidence_level = django_filters.ModelChoiceFilter(
-        label=_("Evidenzstufe"), queryset=EvidenceLevel.objects.all(), empty_label=_("alle Stufen")
+    evidence_level = CatalogueFilter(
+        label=_("Evidenzstufe"),
+        queryset=EvidenceLevel.objects.all(),
+        empty_label=_("alle Stufen"),
+        widget=Select,
     )
     ends_within = django_filters.NumberFilter(
         label=_("Endet oder Finanzierung endet in … Monaten"),
@@ -137,6 +176,7 @@ class MeasureFilter(django_filters.FilterSet):
         choices=ARCHIVED_CHOICES,
         method="filter_noop",
         empty_label=_("ohne archivierte"),
+        widget=Select,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sortierung"),
@@ -159,6 +199,7 @@ class MeasureFilter(django_filters.FilterSet):
             "-lead": _("Federführung (absteigend)"),
         },
         empty_label=_("Relevanz / Titel"),
+        widget=Select,
     )
 
     class Meta:

@@ -38,7 +38,7 @@ class MeasureListView(ListView):
     def get_queryset(self):
         self.filterset = MeasureFilter(
             self.request.GET,
-            queryset=MeasureFilter.base_queryset().with_relations(),
+            queryset=MeasureFilter.base_queryset().for_table(),
         )
         return self.filterset.qs
 
@@ -59,7 +59,7 @@ class MeasureListView(ListView):
 
 
 def detail(request, pk):
-    measure = _measure(pk)
+    measure = get_object_or_404(Measure.objects.for_detail(), pk=pk)
     policy.require(policy.can_view(request.user, measure))
     return render(
         request,

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -74,6 +75,26 @@ def test_a_prognoseraum_includes_its_bezirksregionen(member):
     assert titles(member, social_space=zentrum.pk) == ["Mierendorff", "Zentrum"]
     region = SocialSpace.objects.get(lor_number="043005")
     assert titles(member, social_space=region.pk) == ["Mierendorff"]
+
+
+def select_options(html, name):
+    """[(value, selected, label)] of the named select in the page."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+
+
+def test_filter_selects_offer_every_choice_and_keep_the_chosen_one(member):
+    zentrum = SocialSpace.objects.get(lor_number="0430")
+    html = member.get(URL, {"social_space": zentrum.pk, "ordering": "-end"}).content.decode()
+    spaces = select_options(html, "social_space")
+    assert spaces[0] == ("", "", "alle Sozialräume")
+    assert [value for value, _, _ in spaces[1:]] == [
+        str(pk) for pk in SocialSpace.objects.order_by("lor_number").values_list("pk", flat=True)
+    ]
+    assert [label for _, selected, label in spaces if selected] == [f"0430 {zentrum.name}"]
+    assert [value for value, selected, _ in select_options(html, "ordering") if selected] == [
+        "-end"
+    ]
 
 
 def test_status_facet_takes_several_values(member):
