@@ -21,7 +21,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
-    Prefetch,
     Q,
     Value,
     When,
@@ -308,18 +307,9 @@ def recent_changes(limit=10):
     """The non-archived measures changed last, with what the measure table shows.
 
     Three queries: the measures by updated_at, their participations with departments (lead
-    first) and their target groups; the other relations of `with_relations` are not shown.
+    first) and their target groups (`for_table`, as the measure list).
     """
-    participations = Participation.objects.select_related("department").order_by(
-        Case(When(role=Participation.Role.LEAD, then=0), default=1), "department__name"
-    )
-    return list(
-        Measure.objects.active()
-        .order_by("-updated_at")
-        .prefetch_related(Prefetch("participations", queryset=participations), "target_groups")[
-            :limit
-        ]
-    )
+    return list(Measure.objects.active().order_by("-updated_at").for_table()[:limit])
 
 
 @dataclass(frozen=True)

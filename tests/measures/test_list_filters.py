@@ -208,6 +208,14 @@ def test_invalid_filter_values_give_a_german_400(member):
     assert "ungültig" in response.content.decode()
 
 
+def test_an_invalid_filter_names_its_error_for_screen_readers(member):
+    content = member.get(URL, {"department": "abc"}).content.decode()
+    described = re.search(r'<select name="department"[^>]*aria-describedby="([^"]+)"', content)
+    assert described, "the invalid select names its error"
+    error = re.search(rf'id="{described.group(1)}"[^>]*>(.*?)</div></div>', content, re.S)
+    assert error and "gültige Auswahl" in error.group(1)
+
+
 def test_htmx_requests_get_only_the_results(member):
     MeasureFactory(title="Eins")
     response = member.get(URL, {"q": "Eins"}, headers={"HX-Request": "true"})
