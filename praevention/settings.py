@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "praevention.overview.figures.DataVersionMiddleware",
+    "praevention.core.dataversion.DataVersionMiddleware",
     # Anonymous users see only views marked login_not_required (login, reset, healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns lockouts into the German lockout page.
@@ -100,8 +100,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The overview's figures are cached per data version (praevention/overview/figures.py); the
-# default per-process memory cache is correct with several workers, a shared one saves work.
+# Figures and page fragments are cached per data version (praevention/core/dataversion.py):
+# the default per-process memory cache is correct with several workers, a shared one saves work.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://praevention-figures")}
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,8 @@ class CoreConfig(AppConfig):
 
         # Django 6.1's new blank choice label has no German translation yet: ours has both.
         fields.BLANK_CHOICE_LABEL = _("– bitte auswählen –")
+
+        from praevention.core.dataversion import install_triggers
+
+        # Once per migrate (sender=self); every app's tables exist by then.
+        post_migrate.connect(install_triggers, sender=self)

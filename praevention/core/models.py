@@ -10,3 +10,21 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write to the tables cached pages read.
+
+    Database triggers set it (see `core.dataversion.install_triggers`). The token is random,
+    not a counter: a rolled-back write or a restored backup can never bring back a token that
+    stood for other data.
+    """
+
+    token = models.CharField(_("Stand"), max_length=36)
+
+    class Meta:
+        verbose_name = _("Datenstand")
+        verbose_name_plural = _("Datenstände")
+
+    def __str__(self):
+        return self.token

@@ -1,15 +1,15 @@
 """The overview's figures come from the cache until any write changes the data behind them."""
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from praevention.catalog.models import SocialSpace, TargetGroup
+from praevention.catalog.models import SocialSpace
+from praevention.core.dataversion import current_token
+from praevention.core.models import DataVersion
 from praevention.measures.models import Measure, Participation
-from praevention.overview import figures, selectors
-from praevention.overview.models import DataVersion
+from praevention.overview import selectors
 from tests.factories import MeasureFactory
 from tests.measures.forms_data import existing_participations, measure_post_data
 from tests.overview.test_overview_page import tab_url, values
@@ -42,7 +42,7 @@ def test_a_second_request_reads_every_figure_from_the_cache(coordinator, network
 def test_a_page_reads_the_data_version_once(coordinator, network):
     with CaptureQueriesContext(connection) as queries:
         assert coordinator.get(reverse("overview:report")).status_code == 200
-    versions = [q for q in queries if "overview_dataversion" in q["sql"]]
+    versions = [q for q in queries if "core_dataversion" in q["sql"]]
     assert len(versions) == 1
 
 
@@ -109,9 +109,9 @@ def new_measure(network):
 )
 def test_every_kind_of_write_makes_the_figures_new(network, change):
     before = selectors.target_group_matrix(current())
-    token = figures.current_token()
+    token = current_token()
     change(network)
-    assert figures.current_token() != token
+    assert current_token() != token
     after = selectors.target_group_matrix(current())
     assert after != before
     with CaptureQueriesContext(connection) as queries:
@@ -133,34 +133,3 @@ def test_without_a_data_version_nothing_is_cached(network):
         with CaptureQueriesContext(connection) as queries:
             selectors.target_group_matrix(current())
         assert len(aggregates(queries)) == 1
-
-
-def test_every_table_of_measures_catalogue_and_network_has_the_trigger():
-    tables = figures.watched_tables(apps)
-    assert {"measures_measure", "measures_participation", "catalog_socialspace"} <= set(tables)
-    assert "measures_measure_target_groups" in tables
-    assert not any(
-        table.startswith(("measures_historical", "catalog_historical")) for table in tables
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = %s",
-                [figures.TRIGGER],
-            )
-            triggered = {name for (name,) in cursor.fetchall()}
-        else:
-            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
-            triggered = {name for (name,) in cursor.fetchall()}
-    assert set(tables) <= triggered
-
-
-def test_a_write_that_is_rolled_back_leaves_the_data_version(network):
-    from django.db import transaction
-
-    token = figures.current_token()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        TargetGroup.objects.create(name="Vorübergehend", position=99)
-        raise RuntimeError
-    assert figures.current_token() == token

@@ -26,7 +26,7 @@ def current(**params):
 
 def data_queries(queries):
     """The captured statements without the lookup of the data version (figures cache)."""
-    return [q["sql"] for q in queries if "overview_dataversion" not in q["sql"]]
+    return [q["sql"] for q in queries if "core_dataversion" not in q["sql"]]
 
 
 def one_query(function, *args, **kwargs):

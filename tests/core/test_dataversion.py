@@ -1,0 +1,78 @@
+"""The data version: database triggers replace its token on every write to a watched table."""
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from praevention.catalog.models import TargetGroup
+from praevention.core import dataversion
+from praevention.core.dataversion import current_token
+from praevention.core.models import DataVersion
+from tests.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_table_of_measures_catalogue_and_network_has_the_trigger():
+    tables = dataversion.watched_tables(apps)
+    assert {"measures_measure", "measures_participation", "catalog_socialspace"} <= set(tables)
+    assert "measures_measure_target_groups" in tables
+    assert not any("historical" in table for table in tables)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s",
+                [dataversion.TRIGGER],
+            )
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        triggered = {name for (name,) in cursor.fetchall()}
+    assert set(tables) <= triggered
+
+
+def test_a_write_replaces_the_token_and_a_read_does_not(jugendamt):
+    MeasureFactory(lead=jugendamt)
+    token = current_token()
+    assert token
+    list(TargetGroup.objects.all())
+    assert current_token() == token
+    TargetGroup.objects.create(name="Neu", position=99)
+    assert current_token() not in (None, token)
+
+
+def test_a_write_that_is_rolled_back_leaves_the_token(jugendamt):
+    MeasureFactory(lead=jugendamt)
+    token = current_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        TargetGroup.objects.create(name="Vorübergehend", position=99)
+        raise RuntimeError
+    assert current_token() == token
+
+
+def test_installing_the_triggers_twice_keeps_one_per_table():
+    dataversion.install_triggers(sender=None, apps=apps, using="default")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s AND c.relname = 'measures_measure'",
+                [dataversion.TRIGGER],
+            )
+            assert cursor.fetchone()[0] == 1
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'measures_measure'"
+            )
+            assert cursor.fetchone()[0] == 3  # insert, update, delete
+
+
+def test_fragments_vary_on_the_token_and_the_day(jugendamt):
+    MeasureFactory(lead=jugendamt)
+    token, day = dataversion.fragment_version().split(":")
+    assert token == current_token()
+    assert day == timezone.localdate().isoformat()
+    DataVersion.objects.all().delete()
+    assert dataversion.fragment_version() is None  # no token: nothing may be cached
