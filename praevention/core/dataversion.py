@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from praevention.core.models import DataVersion
 
-# Apps whose tables the cached pages and figures read (directly or through the list's filters).
-WATCHED_APPS = ("measures", "catalog", "network")
+# Apps whose tables the cached pages, figures and role permissions read (directly or through
+# the list's filters).
+WATCHED_APPS = ("measures", "catalog", "network", "auth", "contenttypes")
 TRIGGER = "data_version"
 _MISSING = object()
 _UNREAD = object()

@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,14 +83,12 @@ class MeasureQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """One measure's page: its participations now, its catalogue links as the page shows them.
+        """One measure's page: participations and catalogue links are read when shown.
 
-        For a single measure, reading each catalogue link when shown runs the same six queries
-        as prefetching them, with less ORM work (the detail page measured 0.7 ms faster).
+        For a single measure, reading each link when shown runs the same queries as prefetching
+        them, with less ORM work; and while the page's body comes from the cache, none runs.
         """
-        return self.select_related("evidence_level", "contact_person__user").prefetch_related(
-            Participation.lead_first_prefetch()
-        )
+        return self.select_related("evidence_level", "contact_person__user")
 
     def for_table(self):
         """Only what the measure table shows (title, status, departments, target groups).
@@ -293,6 +292,17 @@ class Measure(TimeStampedModel):
     @property
     def departments(self):
         return [p.department for p in self.participations.all()]
+
+    @cached_property
+    def participations_lead_first(self):
+        """The participations with their departments, the lead first, then by name.
+
+        Prefetched on lists (`Participation.lead_first_prefetch`), else read once when asked.
+        """
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("participations")
+        if prefetched is not None:
+            return list(prefetched)
+        return list(Participation.lead_first_prefetch().queryset.filter(measure=self))
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
