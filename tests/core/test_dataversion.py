@@ -1,5 +1,7 @@
 """The data version: database triggers replace its token on every write to a watched table."""
 
+from collections import Counter
+
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
@@ -14,11 +16,12 @@ from tests.factories import MeasureFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_every_table_of_measures_catalogue_and_network_has_the_trigger():
-    tables = dataversion.watched_tables(apps)
-    assert {"measures_measure", "measures_participation", "catalog_socialspace"} <= set(tables)
-    assert {"measures_measure_target_groups", "auth_group_permissions"} <= set(tables)
-    assert not any("historical" in table for table in tables)
+# SQLite knows only row triggers: one per event (insert, update, delete).
+TRIGGERS_PER_TABLE = {"postgresql": 1, "sqlite": 3}
+
+
+def data_version_triggers():
+    """{table: number of data-version triggers on it}."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -27,9 +30,19 @@ def test_every_table_of_measures_catalogue_and_network_has_the_trigger():
                 [dataversion.TRIGGER],
             )
         else:
-            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
-        triggered = {name for (name,) in cursor.fetchall()}
-    assert set(tables) <= triggered
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{dataversion.TRIGGER}%"],
+            )
+        return Counter(name for (name,) in cursor.fetchall())
+
+
+def test_every_table_of_measures_catalogue_network_and_roles_has_the_trigger():
+    tables = dataversion.watched_tables(apps)
+    assert {"measures_measure", "measures_participation", "catalog_socialspace"} <= set(tables)
+    assert {"measures_measure_target_groups", "auth_group_permissions"} <= set(tables)
+    assert not any("historical" in table for table in tables)
+    assert set(tables) <= set(data_version_triggers())
 
 
 def test_a_write_replaces_the_token_and_a_read_does_not(jugendamt):
@@ -53,20 +66,7 @@ def test_a_write_that_is_rolled_back_leaves_the_token(jugendamt):
 
 def test_installing_the_triggers_twice_keeps_one_per_table():
     dataversion.install_triggers(sender=None, apps=apps, using="default")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = %s AND c.relname = 'measures_measure'",
-                [dataversion.TRIGGER],
-            )
-            assert cursor.fetchone()[0] == 1
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'measures_measure'"
-            )
-            assert cursor.fetchone()[0] == 3  # insert, update, delete
+    assert data_version_triggers()["measures_measure"] == TRIGGERS_PER_TABLE[connection.vendor]
 
 
 def test_fragments_vary_on_the_token_and_the_day(jugendamt):
