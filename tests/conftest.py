@@ -17,6 +17,30 @@ def _plain_http_for_the_live_server():
 
 
 @pytest.fixture(autouse=True)
+def _data_version_per_statement(request):
+    """A test's own transaction never commits: renew the data version per statement instead.
+
+    On PostgreSQL the data-version triggers are deferred to the commit
+    (praevention/core/dataversion.py); tests that commit (transaction=True) need nothing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or "db" in request.fixturenames
+    commits = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not uses_db or commits:
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    from praevention.core.dataversion import TRIGGER
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {TRIGGER} IMMEDIATE")
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Tests render templates without collectstatic, and hash passwords fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

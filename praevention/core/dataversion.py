@@ -6,7 +6,8 @@ the key is new and everything is computed afresh. Database triggers replace the 
 statement that writes to a watched table (installed after every migrate, so tables added later
 are covered too), so bulk inserts, imports, raw SQL and restores count as reliably as forms.
 The token lives in the database: every worker process agrees on it, and a per-process cache
-never serves stale pages.
+never serves stale pages. On PostgreSQL the token changes when the writing transaction commits:
+a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
 from contextvars import ContextVar
@@ -91,12 +92,21 @@ def watched_tables(apps):
     return sorted(tables)
 
 
+# Once per transaction, at its commit: deferred constraint triggers fire then, so the row lock
+# on the version lasts milliseconds, and a long import does not make every other writer wait.
+# The other rows' events of the same statement (the COMMIT) are a cheap test of a
+# transaction-local setting. Set IMMEDIATE (tests, whose transactions never commit), the
+# triggers renew the token once per statement.
 POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION new_data_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO core_dataversion (id, token) VALUES (1, gen_random_uuid()::text)
-    ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+    IF coalesce(current_setting('praevention.data_version_renewed', true), '')
+            <> statement_timestamp()::text THEN
+        PERFORM set_config('praevention.data_version_renewed', statement_timestamp()::text, true);
+        INSERT INTO core_dataversion (id, token) VALUES (1, gen_random_uuid()::text)
+        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+    END IF;
     RETURN NULL;
 END
 $$
@@ -116,8 +126,13 @@ def trigger_statements(vendor, tables):
         for table in tables:
             statements += [
                 f'DROP TRIGGER IF EXISTS {TRIGGER} ON "{table}"',
-                f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION new_data_version()',
+                f'DROP TRIGGER IF EXISTS {TRIGGER}_truncate ON "{table}"',
+                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
+                f'ON "{table}" DEFERRABLE INITIALLY DEFERRED '
+                "FOR EACH ROW EXECUTE FUNCTION new_data_version()",
+                # TRUNCATE (flush) has no row events and no deferred form.
+                f'CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION new_data_version()",
             ]
         return statements
     if vendor == "sqlite":
@@ -140,6 +155,10 @@ def install_triggers(sender, apps, using, **kwargs):
 
     On other databases no trigger is made and `current_token()` stays None: no caching.
     """
+    try:
+        apps.get_model("core", "DataVersion")
+    except LookupError:  # migrated back to before the version table: nothing to write to
+        return
     target = connections[using]
     with target.cursor() as cursor:
         for statement in trigger_statements(target.vendor, watched_tables(apps)):

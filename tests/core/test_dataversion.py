@@ -1,10 +1,11 @@
 """The data version: database triggers replace its token on every write to a watched table."""
 
+import threading
 from collections import Counter
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from praevention.catalog.models import TargetGroup
@@ -16,8 +17,9 @@ from tests.factories import MeasureFactory
 pytestmark = pytest.mark.django_db
 
 
-# SQLite knows only row triggers: one per event (insert, update, delete).
-TRIGGERS_PER_TABLE = {"postgresql": 1, "sqlite": 3}
+# PostgreSQL: the deferred row trigger and one for TRUNCATE; SQLite knows only row triggers,
+# one per event (insert, update, delete).
+TRIGGERS_PER_TABLE = {"postgresql": 2, "sqlite": 3}
 
 
 def data_version_triggers():
@@ -26,8 +28,8 @@ def data_version_triggers():
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = %s",
-                [dataversion.TRIGGER],
+                "WHERE t.tgname LIKE %s",
+                [f"{dataversion.TRIGGER}%"],
             )
         else:
             cursor.execute(
@@ -76,3 +78,34 @@ def test_fragments_vary_on_the_token_and_the_day(jugendamt):
     assert day == timezone.localdate().isoformat()
     DataVersion.objects.all().delete()
     assert dataversion.fragment_version() is None  # no token: nothing may be cached
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_import_does_not_hold_up_other_writers():
+    """The token is renewed at commit: an open import holds no lock others need."""
+    opened, finish = threading.Event(), threading.Event()
+
+    def long_import():
+        try:
+            with transaction.atomic():
+                TargetGroup.objects.create(name="Aus dem Import", position=98)
+                opened.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    importer = threading.Thread(target=long_import)
+    importer.start()
+    try:
+        assert opened.wait(10)
+        token = current_token()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # an error, not a hang
+            TargetGroup.objects.create(name="Nebenbei bearbeitet", position=97)
+        assert current_token() not in (None, token)
+    finally:
+        finish.set()
+        importer.join(10)
+    assert TargetGroup.objects.filter(name="Aus dem Import").exists()
