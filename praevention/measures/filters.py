@@ -62,6 +62,7 @@ class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
 
 class CatalogueChoiceField(django_filters.fields.ModelChoiceField):
     iterator = CatalogueChoiceIterator
+    widget = Select
 
 
 class CatalogueFilter(django_filters.ModelChoiceFilter):
@@ -98,14 +99,12 @@ class MeasureFilter(django_filters.FilterSet):
         queryset=Department.objects.all(),
         method="filter_department",
         empty_label=_("alle Fachbereiche"),
-        widget=Select,
     )
     partner_department = CatalogueFilter(
         label=_("gemeinsam mit Fachbereich"),
         queryset=Department.objects.all(),
         method="filter_partner_department",
         empty_label=_("mit beliebigem Fachbereich"),
-        widget=Select,
     )
     role = django_filters.ChoiceFilter(
         label=_("Rolle des Fachbereichs"),
@@ -119,35 +118,30 @@ class MeasureFilter(django_filters.FilterSet):
         queryset=TargetGroup.objects.all(),
         method="filter_target_group",
         empty_label=_("alle Zielgruppen"),
-        widget=Select,
     )
     life_phase = CatalogueFilter(
         label=_("Lebensphase"),
         queryset=LifePhase.objects.all(),
         method="filter_life_phase",
         empty_label=_("alle Lebensphasen"),
-        widget=Select,
     )
     social_space = SocialSpaceFilter(
         label=_("Sozialraum"),
         queryset=SocialSpace.objects.order_by("lor_number"),
         method="filter_social_space",
         empty_label=_("alle Sozialräume"),
-        widget=Select,
     )
     field_of_action = CatalogueFilter(
         label=_("Handlungsfeld"),
         queryset=FieldOfAction.objects.all(),
         method="filter_field_of_action",
         empty_label=_("alle Handlungsfelder"),
-        widget=Select,
     )
     strategic_goal = CatalogueFilter(
         label=_("Strategisches Ziel"),
         queryset=StrategicGoal.objects.select_related("field_of_action"),
         method="filter_strategic_goal",
         empty_label=_("alle Ziele"),
-        widget=Select,
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
@@ -163,7 +157,6 @@ class MeasureFilter(django_filters.FilterSet):
         label=_("Evidenzstufe"),
         queryset=EvidenceLevel.objects.all(),
         empty_label=_("alle Stufen"),
-        widget=Select,
     )
     ends_within = django_filters.NumberFilter(
         label=_("Endet oder Finanzierung endet in … Monaten"),

@@ -71,7 +71,7 @@ class MeasureQuerySet(models.QuerySet):
         return self.annotate(lead_name=models.Subquery(lead))
 
     def with_relations(self):
-        """Everything a detail page or an export shows, in a fixed number of queries."""
+        """Every relation of a measure (exports, imports, editing), in a fixed number of queries."""
         return self.select_related("evidence_level", "contact_person__user").prefetch_related(
             Participation.lead_first_prefetch(),
             "target_groups",
