@@ -4,7 +4,6 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -73,13 +72,7 @@ class MeasureQuerySet(models.QuerySet):
     def with_relations(self):
         """Every relation of a measure (exports, imports, editing), in a fixed number of queries."""
         return self.select_related("evidence_level", "contact_person__user").prefetch_related(
-            Participation.lead_first_prefetch(),
-            "target_groups",
-            "life_phases",
-            "social_spaces",
-            "fields_of_action",
-            "strategic_goals",
-            "good_practice_criteria",
+            Participation.lead_first_prefetch(), *Measure.M2M_FIELDS
         )
 
     def for_detail(self):
@@ -298,16 +291,13 @@ class Measure(TimeStampedModel):
     def departments(self):
         return [p.department for p in self.participations.all()]
 
-    @cached_property
     def participations_lead_first(self):
         """The participations with their departments, the lead first, then by name.
 
-        Prefetched on lists (`Participation.lead_first_prefetch`), else read once when asked.
+        Read once, when first asked for; lists have them prefetched already.
         """
-        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("participations")
-        if prefetched is not None:
-            return list(prefetched)
-        return list(Participation.lead_first_prefetch().queryset.filter(measure=self))
+        models.prefetch_related_objects([self], Participation.lead_first_prefetch())
+        return self.participations.all()
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]

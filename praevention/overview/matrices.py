@@ -208,13 +208,18 @@ def build_matrix(
     )
 
 
-def target_group_matrix(scope, counts, target_groups, departments, links=True):
-    selected = scope.value("target_group")
-    specs = [
-        RowSpec(key=group.pk, label=group.name, params={"target_group": group.pk})
-        for group in target_groups
-        if selected is None or group.pk == selected.pk
+def catalogue_rows(scope, facet, entries):
+    """One row per catalogue entry; only the chosen one when the list's `facet` is set."""
+    selected = scope.value(facet)
+    return [
+        RowSpec(key=entry.pk, label=entry.name, params={facet: entry.pk})
+        for entry in entries
+        if selected is None or entry.pk == selected.pk
     ]
+
+
+def target_group_matrix(scope, counts, target_groups, departments, links=True):
+    specs = catalogue_rows(scope, "target_group", target_groups)
     return build_matrix(
         slug="zielgruppen",
         caption=_("Maßnahmen je Zielgruppe und Fachbereich"),
@@ -229,12 +234,7 @@ def target_group_matrix(scope, counts, target_groups, departments, links=True):
 
 
 def life_phase_matrix(scope, counts, life_phases, departments, links=True):
-    selected = scope.value("life_phase")
-    specs = [
-        RowSpec(key=phase.pk, label=phase.name, params={"life_phase": phase.pk})
-        for phase in life_phases
-        if selected is None or phase.pk == selected.pk
-    ]
+    specs = catalogue_rows(scope, "life_phase", life_phases)
     return build_matrix(
         slug="lebensphasen",
         caption=_("Maßnahmen je Lebensphase der Präventionskette und Fachbereich"),
