@@ -14,16 +14,14 @@ from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from praevention.core.spreadsheets import text_safe_cell
 from praevention.exchange.columns import COLUMNS, HEADERS, SEPARATOR, csv_escape, german
 from praevention.measures.models import Measure, Participation
 
 SHEET_TITLE = "Maßnahmen"
-DATE_FORMAT = "DD.MM.YYYY"
-EURO_FORMAT = "#,##0.00"
 
 
 class _Echo:
@@ -55,19 +53,6 @@ def csv_lines(measures):
             yield writer.writerow([csv_cell(column.export(measure)) for column in COLUMNS])
 
 
-def _xlsx_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        # openpyxl would store "=…" as a formula; it is text and stays text.
-        cell.data_type = "s"
-    elif isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = EURO_FORMAT
-    return cell
-
-
 def xlsx_bytes(measures):
     """An XLSX with a bold, frozen header row, an autofilter and readable column widths."""
     workbook = Workbook(write_only=True)
@@ -90,7 +75,7 @@ def xlsx_bytes(measures):
     count = 0
     with german():
         for measure in measures:
-            sheet.append([_xlsx_cell(sheet, column.export(measure)) for column in COLUMNS])
+            sheet.append([text_safe_cell(sheet, column.export(measure)) for column in COLUMNS])
             count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
     buffer = io.BytesIO()
