@@ -1,7 +1,7 @@
 """The version of the network's data: one token that every write replaces.
 
 Pages and figures that only read the measures, the catalogue and the network can be cached
-under this token (`overview.figures`, the measure list and detail fragments): after any change
+under this token (`overview.cache`, the measure list and detail fragments): after any change
 the key is new and everything is computed afresh. Database triggers replace the token on every
 statement that writes to a watched table (installed after every migrate, so tables added later
 are covered too), so bulk inserts, imports, raw SQL and restores count as reliably as forms.

@@ -63,7 +63,7 @@ class ChainRow:
         return [cell for cell in self.cells if cell.gap]
 
 
-def chain_matrix(scope, counts, life_phases, target_groups, links=True):
+def chain_table(scope, counts, life_phases, target_groups, links=True):
     """Target group rows × life phase columns: running measures, planned ones, gaps."""
     rows = []
     for group in target_groups:
@@ -162,7 +162,7 @@ class RegionRow:
         return self.high_need and self.ratio is not None and self.ratio < 1
 
 
-def region_ranking(scope, spaces, supply, links=True):
+def region_table(scope, spaces, supply, links=True):
     """Bezirksregionen, highest need first and, within the same need, the fewest measures first.
 
     `ratio` compares a region's running measures with the average region's: below 1 means less

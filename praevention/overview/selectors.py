@@ -1,7 +1,7 @@
 """Read-only aggregates for the overview, gap and report pages.
 
 Every function runs ONE query (two for the expiring list), whatever the data size, and reads
-its result from `figures` while the data is unchanged (one lookup of the data version). The
+its result from `cache` while the data is unchanged (one lookup of the data version). The
 filtered measures are the FROM of each aggregate: the list's filters test links with EXISTS,
 so `measures ⋈ links ⋈ participations` has one row per measure, link and department and
 COUNT(*) counts measures without sorting for DISTINCT. A matrix is one statement: its cells,
@@ -30,7 +30,7 @@ from django.db.models.functions import Substr
 from praevention.catalog.models import SocialSpace, StrategicGoal
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
-from praevention.overview import figures
+from praevention.overview import cache
 
 Status = Measure.Status
 TargetGroupLink = Measure.target_groups.through
@@ -156,7 +156,7 @@ def _item_parts(rows, relation, link, tag="", totals=True):
     return parts
 
 
-def target_group_matrix(measures):
+def count_target_groups(measures):
     """Target group × department: how many of `measures` each department runs per group.
 
     Returns Counts keyed by (target group id, department id), with distinct totals per target
@@ -166,24 +166,24 @@ def target_group_matrix(measures):
     with a link.
     """
     return Counts.from_union(
-        figures.rows(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
+        cache.rows(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
     )
 
 
-def target_group_cells(measures):
-    """Only the cells of `target_group_matrix` (for shared target groups): one GROUP BY."""
+def count_target_group_cells(measures):
+    """Only the cells of `count_target_groups` (for shared target groups): one GROUP BY."""
     rows = scanned(measures)
     cells = _part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT)
-    return Counts.from_union(figures.rows(cells))
+    return Counts.from_union(cache.rows(cells))
 
 
-def life_phase_matrix(measures):
-    """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
+def count_life_phases(measures):
+    """Life phase × department, like `count_target_groups`; one query over measure_life_phases."""
     parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
-    return Counts.from_union(figures.rows(_union(parts)))
+    return Counts.from_union(cache.rows(_union(parts)))
 
 
-def overlap_counts(measures):
+def count_overlaps(measures):
     """(target group Counts, life phase Counts): cells and row totals only, for the dashboard.
 
     One query: the cell and row GROUP BYs of both matrices joined with UNION ALL.
@@ -191,14 +191,14 @@ def overlap_counts(measures):
     rows = scanned(measures)
     parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
     parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
-    records = figures.rows(_union(parts))
+    records = cache.rows(_union(parts))
     return (
         Counts.from_union(r for r in records if r["kind"].startswith("g")),
         Counts.from_union(r for r in records if r["kind"].startswith("p")),
     )
 
 
-def social_space_matrix(measures):
+def count_social_spaces(measures):
     """Social space × department with roll-up: keyed by (LOR number, department id).
 
     A measure counts for every Bezirksregion it is linked to (directly or through a
@@ -213,7 +213,7 @@ def social_space_matrix(measures):
     distinct = Count("pk", distinct=True)
     with_link = rows.filter(_linked(SocialSpaceLink))
     return Counts.from_union(
-        figures.rows(
+        cache.rows(
             _union(
                 [
                     _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
@@ -228,7 +228,7 @@ def social_space_matrix(measures):
     )
 
 
-def department_matrix(measures):
+def count_department_pairs(measures):
     """Department × department: the measures two departments run jointly.
 
     Returns Counts keyed by (department id, department id); the diagonal holds each
@@ -252,7 +252,7 @@ def department_matrix(measures):
         .order_by()
     )
     return Counts.from_union(
-        figures.rows(
+        cache.rows(
             _union(
                 [
                     _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
@@ -269,13 +269,13 @@ def department_matrix(measures):
     )
 
 
-def measure_count(measures):
+def count_measures(measures):
     """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
     rows = scanned(measures)
-    return figures.remember(rows, rows.count, "count")
+    return cache.remember(rows, rows.count, "count")
 
 
-def department_status_counts():
+def count_by_department_and_status():
     """{(department id, status): measures} of the non-archived measures, any role.
 
     One query: SELECT department_id, status, COUNT(*) FROM participation JOIN measure WHERE
@@ -287,16 +287,16 @@ def department_status_counts():
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(department, status): n for department, status, n in figures.rows(rows)}
+    return {(department, status): n for department, status, n in cache.rows(rows)}
 
 
-def measure_counts_by_status():
+def count_by_status():
     """[(status, label, count)] of non-archived measures in the order of the status choices.
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
     """
     counts = dict(
-        figures.rows(
+        cache.rows(
             Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by()
         )
     )
@@ -324,7 +324,7 @@ class ChainCell:
         return self.running > 0 and self.lasting == 0
 
 
-def chain_counts(measures, *, today, until):
+def count_chain(measures, *, today, until):
     """{(life phase id, target group id): ChainCell} over `measures` (planned and running).
 
     Cells without any measure are missing. One query: SELECT lifephase_id, targetgroup_id and
@@ -346,12 +346,12 @@ def chain_counts(measures, *, today, until):
     )
     return {
         (phase, group): ChainCell(r, p, lasting)
-        for phase, group, r, p, lasting in figures.rows(rows)
+        for phase, group, r, p, lasting in cache.rows(rows)
         if phase is not None and group is not None
     }
 
 
-def phase_pair_counts(measures, target_group):
+def count_phase_pairs(measures, target_group):
     """{(life phase id, life phase id): running measures of the target group in both phases}.
 
     Tells whether a measure carries the group across a transition (e.g. Kita → school).
@@ -368,10 +368,10 @@ def phase_pair_counts(measures, target_group):
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(a, b): n for a, b, n in figures.rows(rows)}
+    return {(a, b): n for a, b, n in cache.rows(rows)}
 
 
-def region_supply(measures):
+def count_region_supply(measures):
     """{Bezirksregion LOR number: (running, planned)} measures linked to the region or below.
 
     One query: SELECT the region prefix, two filtered COUNT(DISTINCT id) FROM measures ⋈
@@ -386,7 +386,7 @@ def region_supply(measures):
         )
         .order_by()
     )
-    return {region: (running, planned) for region, running, planned in figures.rows(rows) if region}
+    return {region: (running, planned) for region, running, planned in cache.rows(rows) if region}
 
 
 def goals_without_measures(measures):
@@ -423,6 +423,6 @@ def expiring_measures(measures, *, today, until, limit):
             )
         )
     )
-    return figures.remember(soon, soon.count, "count"), list(
+    return cache.remember(soon, soon.count, "count"), list(
         soon.order_by("expires_on", "title")[:limit]
     )

@@ -115,7 +115,7 @@ def test_a_few_cells_are_held_only_by_measures_that_end_within_six_months():
     seed_synthetic("--measures", "300")
     today = timezone.localdate()
     until = add_months(today, gaps.HORIZON_MONTHS)
-    counts = selectors.chain_counts(Measure.objects.current(), today=today, until=until)
+    counts = selectors.count_chain(Measure.objects.current(), today=today, until=until)
     expiring = {(phase, group) for (phase, group), cell in counts.items() if cell.expires}
     only_soon = {
         (LifePhase.objects.get(name=phase).pk, TargetGroup.objects.get(name=group).pk)

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from praevention.overview.matrices import heat_legend, heat_level, heat_scale
+from praevention.overview.tables import heat_legend, heat_level, heat_scale
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ def one_query(function, *args, **kwargs):
 
 def test_department_by_target_group_counts_each_measure_per_department_and_group(network):
     n = network
-    counts = one_query(selectors.target_group_matrix, current())
+    counts = one_query(selectors.count_target_groups, current())
     assert counts.cells == {
         (n.a.pk, n.jug.pk): 2,  # M1, M2
         (n.a.pk, n.ges.pk): 1,  # M1
@@ -58,7 +58,7 @@ def test_department_by_target_group_counts_each_measure_per_department_and_group
 
 def test_department_by_life_phase(network):
     n = network
-    counts = one_query(selectors.life_phase_matrix, current())
+    counts = one_query(selectors.count_life_phases, current())
     assert counts.cells == {
         (n.p3.pk, n.jug.pk): 2,
         (n.p3.pk, n.ges.pk): 1,
@@ -76,7 +76,7 @@ def test_department_by_life_phase(network):
 
 def test_department_by_social_space_rolls_regions_up_into_their_prognoseraum(network):
     n = network
-    counts = one_query(selectors.social_space_matrix, current())
+    counts = one_query(selectors.count_social_spaces, current())
     assert counts.cells == {
         ("043004", n.jug.pk): 2,  # M1, M4
         ("043004", n.ges.pk): 2,
@@ -108,7 +108,7 @@ def test_department_by_social_space_rolls_regions_up_into_their_prognoseraum(net
 
 def test_department_by_department_counts_a_three_department_measure_in_every_pair(network):
     n = network
-    counts = one_query(selectors.department_matrix, current())
+    counts = one_query(selectors.count_department_pairs, current())
     assert counts.cells == {
         # The diagonal: all measures of the department.
         (n.jug.pk, n.jug.pk): 3,  # M1, M2, M4
@@ -129,27 +129,27 @@ def test_department_by_department_counts_a_three_department_measure_in_every_pai
 
 def test_matrices_follow_the_lists_filters(network):
     n = network
-    running_only = one_query(selectors.target_group_matrix, current(status="running"))
+    running_only = one_query(selectors.count_target_groups, current(status="running"))
     assert running_only.rows == {n.a.pk: 2, n.b.pk: 1, n.d.pk: 1}
     in_zentrum = one_query(
-        selectors.target_group_matrix, current(social_space=n.m3.social_spaces.get().pk)
+        selectors.count_target_groups, current(social_space=n.m3.social_spaces.get().pk)
     )
     assert in_zentrum.rows == {n.a.pk: 1, n.b.pk: 2, n.c.pk: 1}
-    with_jug = one_query(selectors.department_matrix, current(department=n.jug.pk))
+    with_jug = one_query(selectors.count_department_pairs, current(department=n.jug.pk))
     assert with_jug.cell(n.jug.pk, n.ges.pk) == 2
     assert with_jug.cell(n.qpk.pk, n.qpk.pk) == 1  # only M1 of QPK's measures has Jug
 
 
 def test_archived_and_completed_measures_count_when_the_filter_asks_for_them(network):
     n = network
-    completed = one_query(selectors.target_group_matrix, current(status="completed"))
+    completed = one_query(selectors.count_target_groups, current(status="completed"))
     assert completed.cells == {(n.a.pk, n.ges.pk): 1, (n.a.pk, n.soz.pk): 1}
 
 
 def test_chain_counts_running_planned_and_what_lasts_beyond_six_months(network):
     n = network
     today = n.today
-    counts = one_query(selectors.chain_counts, current(), today=today, until=add_months(today, 6))
+    counts = one_query(selectors.count_chain, current(), today=today, until=add_months(today, 6))
     assert counts == {
         (n.p3.pk, n.a.pk): ChainCell(running=2, planned=0, lasting=1),  # M2 ends in 30 days
         (n.p3.pk, n.b.pk): ChainCell(running=1, planned=0, lasting=1),
@@ -164,7 +164,7 @@ def test_chain_counts_running_planned_and_what_lasts_beyond_six_months(network):
 
 def test_phase_pairs_show_which_measures_carry_a_group_across_a_transition(network):
     n = network
-    pairs = one_query(selectors.phase_pair_counts, current(), n.a)
+    pairs = one_query(selectors.count_phase_pairs, current(), n.a)
     assert pairs == {
         (n.p3.pk, n.p3.pk): 2,
         (n.p4.pk, n.p4.pk): 1,
@@ -174,7 +174,7 @@ def test_phase_pairs_show_which_measures_carry_a_group_across_a_transition(netwo
 
 
 def test_region_supply_counts_running_and_planned_measures_below_each_region(network):
-    supply = one_query(selectors.region_supply, current())
+    supply = one_query(selectors.count_region_supply, current())
     assert supply == {"043004": (1, 1), "043005": (1, 0), "041001": (1, 0), "044007": (1, 0)}
 
 
@@ -200,7 +200,7 @@ def test_expiring_measures_are_ordered_by_the_date_they_run_out(network):
 
 def test_department_status_counts_cover_every_role_but_no_archived_measure(network):
     n = network
-    counts = one_query(selectors.department_status_counts)
+    counts = one_query(selectors.count_by_department_and_status)
     assert counts[(n.jug.pk, "running")] == 2  # M1, M2
     assert counts[(n.jug.pk, "planned")] == 1  # M4 as partner
     assert counts[(n.ges.pk, "completed")] == 1
@@ -212,6 +212,6 @@ def test_a_queryset_that_joins_is_counted_through_its_ids(network):
     """Selectors accept any measure queryset: joins would repeat rows, so they use `IN`."""
     n = network
     joined = Measure.objects.current().active().filter(participations__department=n.jug).distinct()
-    assert selectors.target_group_matrix(joined) == selectors.target_group_matrix(
+    assert selectors.count_target_groups(joined) == selectors.count_target_groups(
         current(department=n.jug.pk)
     )

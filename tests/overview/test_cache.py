@@ -108,22 +108,22 @@ def new_measure(network):
     ],
 )
 def test_every_kind_of_write_makes_the_figures_new(network, change):
-    before = selectors.target_group_matrix(current())
+    before = selectors.count_target_groups(current())
     token = current_token()
     change(network)
     assert current_token() != token
-    after = selectors.target_group_matrix(current())
+    after = selectors.count_target_groups(current())
     assert after != before
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.target_group_matrix(current()) == after
+        assert selectors.count_target_groups(current()) == after
     assert aggregates(queries) == []
 
 
 def test_moving_a_social_space_in_the_catalogue_moves_its_measures(network):
     """The social-space matrix rolls up by LOR prefix: a catalogue change counts too."""
-    before = selectors.social_space_matrix(current())
+    before = selectors.count_social_spaces(current())
     SocialSpace.objects.filter(lor_number="044007").update(lor_number="043099")
-    after = selectors.social_space_matrix(current())
+    after = selectors.count_social_spaces(current())
     assert before.rows.get("0430") != after.rows.get("0430")
 
 
@@ -131,5 +131,5 @@ def test_without_a_data_version_nothing_is_cached(network):
     DataVersion.objects.all().delete()
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
-            selectors.target_group_matrix(current())
+            selectors.count_target_groups(current())
         assert len(aggregates(queries)) == 1

@@ -140,7 +140,7 @@ class Matrix:
         }
 
 
-def build_matrix(
+def build_table(
     *,
     slug,
     caption,
@@ -218,9 +218,9 @@ def catalogue_rows(scope, facet, entries):
     ]
 
 
-def target_group_matrix(scope, counts, target_groups, departments, links=True):
+def target_group_table(scope, counts, target_groups, departments, links=True):
     specs = catalogue_rows(scope, "target_group", target_groups)
-    return build_matrix(
+    return build_table(
         slug="zielgruppen",
         caption=_("Maßnahmen je Zielgruppe und Fachbereich"),
         row_heading=_("Zielgruppe"),
@@ -233,9 +233,9 @@ def target_group_matrix(scope, counts, target_groups, departments, links=True):
     )
 
 
-def life_phase_matrix(scope, counts, life_phases, departments, links=True):
+def life_phase_table(scope, counts, life_phases, departments, links=True):
     specs = catalogue_rows(scope, "life_phase", life_phases)
-    return build_matrix(
+    return build_table(
         slug="lebensphasen",
         caption=_("Maßnahmen je Lebensphase der Präventionskette und Fachbereich"),
         row_heading=_("Lebensphase"),
@@ -259,7 +259,7 @@ def social_space_rows(spaces, selected=None):
     return sorted(shown, key=lambda space: space.lor_number)
 
 
-def social_space_matrix(scope, counts, spaces, departments, links=True):
+def social_space_table(scope, counts, spaces, departments, links=True):
     specs = [
         RowSpec(
             key=space.lor_number,
@@ -271,7 +271,7 @@ def social_space_matrix(scope, counts, spaces, departments, links=True):
         )
         for space in social_space_rows(spaces, scope.value("social_space"))
     ]
-    return build_matrix(
+    return build_table(
         slug="sozialraeume",
         caption=_(
             "Maßnahmen je Sozialraum und Fachbereich; Prognoseräume (fett) fassen ihre "
@@ -287,7 +287,7 @@ def social_space_matrix(scope, counts, spaces, departments, links=True):
     )
 
 
-def department_matrix(scope, counts, departments, links=True):
+def department_table(scope, counts, departments, links=True):
     selected = scope.department
 
     def cell_params(spec, department):
@@ -308,7 +308,7 @@ def department_matrix(scope, counts, departments, links=True):
         for department in departments
         if selected is None or department.pk == selected.pk
     ]
-    return build_matrix(
+    return build_table(
         slug="fachbereiche",
         caption=_(
             "Gemeinsam durchgeführte Maßnahmen je Paar von Fachbereichen; die Diagonale "

@@ -1,15 +1,18 @@
-"""What the overview, gap and report pages show, put together from selectors.
+"""Page assembly: what the start, overview, gap and report pages show, from counts and tables.
 
-Each builder loads the catalogue once and runs a fixed set of queries, so a page costs the same
-number of queries for ten measures as for twenty thousand.
+`selectors` count, `tables` and `gaps` lay the counts out as rows and cells, and the builders
+here put one page together. Each loads the matrices' dimensions once and runs a fixed set of
+queries, so a page costs the same number of queries for ten measures as for twenty thousand.
 """
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.measures.filters import add_months
+from praevention.measures.models import Measure
 from praevention.network.models import Department
-from praevention.overview import gaps, matrices, selectors
+from praevention.overview import gaps, selectors, tables
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25
@@ -31,8 +34,12 @@ def horizon(today=None):
     return today, add_months(today, gaps.HORIZON_MONTHS)
 
 
-class Catalogue:
-    """The rows and columns of every matrix, each read once per request."""
+class Dimensions:
+    """The rows and columns of every matrix (departments and the dimensions), read once per request.
+
+    Not to be confused with the app `catalog` (the entries themselves) or `exchange.Catalog`
+    (the dimensions as the import matches names against it).
+    """
 
     def __init__(self):
         self._cache = {}
@@ -59,42 +66,83 @@ class Catalogue:
         return self._get("social_spaces", lambda: SocialSpace.objects.order_by("lor_number"))
 
 
-def overview_matrix(slug, scope, catalogue, links=True, group_counts=None):
+def start_page():
+    """The start page: status per department, the top overlaps, the biggest gaps, recent changes.
+
+    Eight queries whatever the data size (most answered from `cache`).
+    """
+    scope = Scope(QueryDict())
+    dimensions = Dimensions()
+    departments = dimensions.departments
+    by_department = selectors.count_by_department_and_status()
+    statuses = Measure.Status.choices
+    department_rows = [
+        {
+            "department": department,
+            "cells": [
+                (by_department.get((department.pk, status), 0), status) for status, _l in statuses
+            ],
+        }
+        for department in departments
+    ]
+    group_counts, phase_counts = selectors.count_overlaps(scope.measures)
+    overlap_matrices = [
+        tables.target_group_table(scope, group_counts, dimensions.target_groups, departments),
+        tables.life_phase_table(scope, phase_counts, dimensions.life_phases, departments),
+    ]
+    radar_scope = gap_scope(QueryDict())
+    today, until = horizon()
+    chain, _accompanying = gaps.chain_phases(dimensions.life_phases)
+    rows = gaps.chain_table(
+        radar_scope,
+        selectors.count_chain(radar_scope.measures, today=today, until=until),
+        dimensions.life_phases,
+        dimensions.target_groups,
+    )
+    return {
+        "status_counts": selectors.count_by_status(),
+        "statuses": statuses,
+        "department_rows": department_rows,
+        "top_overlaps": tables.top_overlaps(overlap_matrices, limit=5),
+        "biggest_gaps": gaps.biggest_gaps(rows, chain),
+        "measures": selectors.recent_changes(limit=20),
+    }
+
+
+def matrix_tab(slug, scope, dimensions, links=True, group_counts=None):
     """One matrix of the overview, plus what its tab shows beside it.
 
     `group_counts` (target group × department) is passed in when already computed.
     """
     measures = scope.measures
-    departments = catalogue.departments
+    departments = dimensions.departments
     extra = {}
     if slug == "zielgruppen":
-        counts = group_counts or selectors.target_group_matrix(measures)
-        matrix = matrices.target_group_matrix(
-            scope, counts, catalogue.target_groups, departments, links
+        counts = group_counts or selectors.count_target_groups(measures)
+        matrix = tables.target_group_table(
+            scope, counts, dimensions.target_groups, departments, links
         )
     elif slug == "lebensphasen":
-        counts = selectors.life_phase_matrix(measures)
-        matrix = matrices.life_phase_matrix(
-            scope, counts, catalogue.life_phases, departments, links
-        )
+        counts = selectors.count_life_phases(measures)
+        matrix = tables.life_phase_table(scope, counts, dimensions.life_phases, departments, links)
     elif slug == "sozialraeume":
-        counts = selectors.social_space_matrix(measures)
-        matrix = matrices.social_space_matrix(
-            scope, counts, catalogue.social_spaces, departments, links
+        counts = selectors.count_social_spaces(measures)
+        matrix = tables.social_space_table(
+            scope, counts, dimensions.social_spaces, departments, links
         )
     else:
-        counts = selectors.department_matrix(measures)
-        matrix = matrices.department_matrix(scope, counts, departments, links)
+        counts = selectors.count_department_pairs(measures)
+        matrix = tables.department_table(scope, counts, departments, links)
         if scope.department is None:
-            group_counts = group_counts or selectors.target_group_cells(measures)
-            extra["shared"] = matrices.shared_target_groups(
-                group_counts, counts, catalogue.target_groups, departments
+            group_counts = group_counts or selectors.count_target_group_cells(measures)
+            extra["shared"] = tables.shared_target_groups(
+                group_counts, counts, dimensions.target_groups, departments
             )
     return matrix, extra
 
 
-def gap_radar(
-    scope, catalogue, *, chosen_group_id=None, links=True, expiring_limit=None, follow_chain=True
+def gap_radar_page(
+    scope, dimensions, *, chosen_group_id=None, links=True, expiring_limit=None, follow_chain=True
 ):
     """Everything the gap radar shows; `chosen_group_id` picks the chain to follow.
 
@@ -102,11 +150,11 @@ def gap_radar(
     """
     today, until = horizon()
     measures = scope.measures
-    phases = catalogue.life_phases
-    groups = catalogue.target_groups
+    phases = dimensions.life_phases
+    groups = dimensions.target_groups
     chain, accompanying = gaps.chain_phases(phases)
-    rows = gaps.chain_matrix(
-        scope, selectors.chain_counts(measures, today=today, until=until), phases, groups, links
+    rows = gaps.chain_table(
+        scope, selectors.count_chain(measures, today=today, until=until), phases, groups, links
     )
     biggest = gaps.biggest_gaps(rows, chain)
     # By default follow the group with the biggest break: the page opens on a problem.
@@ -114,7 +162,7 @@ def gap_radar(
     chosen = next((row for row in rows if row.group.pk == wanted), rows[0] if rows else None)
     transitions, chain_cells, side_cells = [], [], []
     if chosen is not None and follow_chain:
-        pairs = selectors.phase_pair_counts(measures, chosen.group)
+        pairs = selectors.count_phase_pairs(measures, chosen.group)
         transitions = gaps.chain_of(chosen, chain, pairs)
         by_phase = {cell.phase.pk: cell for cell in chosen.cells}
         chain_cells = [by_phase[p.pk] for p in chain]
@@ -140,8 +188,8 @@ def gap_radar(
         "side_cells": side_cells,
         "transitions": transitions,
         "breaks": [t for t in transitions if t.state == "break"],
-        "regions": gaps.region_ranking(
-            scope, catalogue.social_spaces, selectors.region_supply(measures), links
+        "regions": gaps.region_table(
+            scope, dimensions.social_spaces, selectors.count_region_supply(measures), links
         ),
         "goals": selectors.goals_without_measures(measures),
         "expiring_total": total,
@@ -151,15 +199,15 @@ def gap_radar(
     }
 
 
-def committee_report(data):
+def report_page(data):
     """The report for the Jugendhilfeausschuss: overlaps, gaps and expiring measures."""
     scope = Scope(data)
     radar_scope = gap_scope(data)
-    catalogue = Catalogue()
-    group_counts = selectors.target_group_matrix(scope.measures)
+    dimensions = Dimensions()
+    group_counts = selectors.count_target_groups(scope.measures)
     built = [
-        overview_matrix(slug, scope, catalogue, links=False, group_counts=group_counts)
-        for slug in matrices.MATRIX_SLUGS
+        matrix_tab(slug, scope, dimensions, links=False, group_counts=group_counts)
+        for slug in tables.MATRIX_SLUGS
     ]
     matrix_list = [matrix for matrix, _extra in built]
     return {
@@ -168,13 +216,13 @@ def committee_report(data):
         "filters": scope.describe(),
         "matrices": matrix_list,
         "shared": built[-1][1].get("shared", []),
-        "top_overlaps": matrices.top_overlaps(matrix_list[:3], limit=8),
-        "radar": gap_radar(
+        "top_overlaps": tables.top_overlaps(matrix_list[:3], limit=8),
+        "radar": gap_radar_page(
             radar_scope,
-            catalogue,
+            dimensions,
             links=False,
             expiring_limit=REPORT_EXPIRING_LIMIT,
             follow_chain=False,
         ),
-        "measure_total": selectors.measure_count(scope.measures),
+        "measure_total": selectors.count_measures(scope.measures),
     }
