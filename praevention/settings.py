@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "praevention.measures",
     "praevention.overview",
     "praevention.exchange",
+    "praevention.editions",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from praevention.core.spreadsheets import append_row, set_cell
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 MAX_WIDTH = 60
@@ -23,14 +25,14 @@ SHEET_TITLES = {
 def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
     """A sheet with a bold, frozen header row and columns as wide as their content."""
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     if footer:
-        sheet.append(footer)
+        append_row(sheet, footer)
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
     sheet.freeze_panes = freeze
@@ -60,31 +62,38 @@ def _matrix_sheet(workbook, matrix):
     footer = [_("Gesamt"), *matrix.column_totals, matrix.total]
     sheet = _sheet(workbook, str(SHEET_TITLES[matrix.slug]), header, rows, footer=footer)
     note_row = sheet.max_row + 2
-    sheet.cell(row=note_row, column=1, value=str(matrix.caption))
-    sheet.cell(
-        row=note_row + 1,
-        column=1,
-        value=_("Fachbereiche: %(names)s")
+    set_cell(sheet, note_row, 1, str(matrix.caption))
+    set_cell(
+        sheet,
+        note_row + 1,
+        1,
+        _("Fachbereiche: %(names)s")
         % {"names": "; ".join(f"{d.short_name} = {d.name}" for d in matrix.columns)},
     )
     return sheet
 
 
-def report_workbook(report, *, now):
-    """The report's content as XLSX bytes."""
+def report_workbook(report, *, now, title=""):
+    """The report's content as XLSX bytes; `title` names a frozen edition on the cover."""
     workbook = Workbook()
     cover = workbook.active
     cover.title = _("Bericht")
-    cover.append([_("Präventionsnetz: Überschneidungen und Lücken")])
+    append_row(cover, [_("Präventionsnetz: Überschneidungen und Lücken")])
     cover["A1"].font = Font(bold=True, size=14)
+    if title:
+        append_row(cover, [_("Ausgabe"), title])
     as_of = _("%(date)s, %(time)s Uhr") % {
         "date": date_format(now, "DATE_FORMAT"),
         "time": time_format(now, "TIME_FORMAT"),
     }
-    cover.append([_("Stand"), as_of])
-    cover.append([_("Maßnahmen in der Auswahl"), report["measure_total"]])
+    append_row(cover, [_("Stand"), as_of])
+    append_row(cover, [_("Maßnahmen in der Auswahl"), report["measure_total"]])
+    quantity = report["quantity"]
+    append_row(cover, [_("Gezählt nach"), f"{quantity.label} ({quantity.unit})"])
+    if report.get("missing_text"):
+        append_row(cover, [_("Fehlende Angaben"), report["missing_text"]])
     for label, value in report["filters"]:
-        cover.append([label, value])
+        append_row(cover, [label, value])
     cover.column_dimensions["A"].width = 40
     cover.column_dimensions["B"].width = 60
 
@@ -162,6 +171,30 @@ def report_workbook(report, *, now):
         [
             [group.name, cell.phase.name, cell.counts.running]
             for group, cell in radar["expiring_cells"]
+        ],
+    )
+    funding_header = [
+        _("Maßnahmen"),
+        _("Budget (€/Jahr)"),
+        _("Anteil"),
+        _("ohne Budgetangabe"),
+    ]
+    _sheet(
+        workbook,
+        _("Finanzierungsquellen"),
+        [_("Finanzierungsquelle"), *funding_header],
+        [
+            [row.label or _("ohne Angabe"), row.measures, row.budget, row.share, row.without_budget]
+            for row in report["funding_sources"]
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Budget nach Fachbereich"),
+        [_("Federführender Fachbereich"), *funding_header],
+        [
+            [row.label, row.measures, row.budget, row.share, row.without_budget]
+            for row in report["funding_departments"]
         ],
     )
     for sheet in workbook.worksheets[1:]:

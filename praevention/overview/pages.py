@@ -7,12 +7,13 @@ queries, so a page costs the same number of queries for ten measures as for twen
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.measures.filters import add_months
 from praevention.measures.models import Measure
 from praevention.network.models import Department
-from praevention.overview import gaps, selectors, tables
+from praevention.overview import charts, gaps, quantities, selectors, tables
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25
@@ -112,33 +113,86 @@ def start_page():
 def matrix_tab(slug, scope, dimensions, links=True, group_counts=None):
     """One matrix of the overview, plus what its tab shows beside it.
 
-    `group_counts` (target group × department) is passed in when already computed.
+    The matrix adds up `scope.quantity` (measures, budget or reach). `group_counts` (target
+    group × department, of the same quantity) is passed in when already computed. The shared
+    target groups beside the department matrix always look at measures, not sums.
     """
     measures = scope.measures
+    quantity = scope.quantity
     departments = dimensions.departments
     extra = {}
     if slug == "zielgruppen":
-        counts = group_counts or selectors.count_target_groups(measures)
+        counts = group_counts or selectors.count_target_groups(measures, quantity)
         matrix = tables.target_group_table(
             scope, counts, dimensions.target_groups, departments, links
         )
     elif slug == "lebensphasen":
-        counts = selectors.count_life_phases(measures)
+        counts = selectors.count_life_phases(measures, quantity)
         matrix = tables.life_phase_table(scope, counts, dimensions.life_phases, departments, links)
     elif slug == "sozialraeume":
-        counts = selectors.count_social_spaces(measures)
+        counts = selectors.count_social_spaces(measures, quantity)
         matrix = tables.social_space_table(
             scope, counts, dimensions.social_spaces, departments, links
         )
     else:
-        counts = selectors.count_department_pairs(measures)
+        counts = selectors.count_department_pairs(measures, quantity)
         matrix = tables.department_table(scope, counts, departments, links)
         if scope.department is None:
-            group_counts = group_counts or selectors.count_target_group_cells(measures)
+            if quantity.counts_measures:
+                joint = counts
+                group_counts = group_counts or selectors.count_target_group_cells(measures)
+            else:
+                joint = selectors.count_department_pairs(measures)
+                group_counts = selectors.count_target_group_cells(measures)
             extra["shared"] = tables.shared_target_groups(
-                group_counts, counts, dimensions.target_groups, departments
+                group_counts, joint, dimensions.target_groups, departments
             )
+    matrix.quantity = quantity
     return matrix, extra
+
+
+def quantity_switch(scope):
+    """ "Zählen nach": the quantities with their links, and the measures the chosen one misses.
+
+    `missing` = the first measures without the figure, `missing_text` names how many
+    ("3 Maßnahmen ohne Budgetangabe"). No query for measures, two for a budget or reach.
+    """
+    quantity = scope.quantity
+    missing_total, missing = selectors.count_missing(scope.measures, quantity)
+    return {
+        "quantity": quantity,
+        "quantities": [
+            (
+                choice,
+                scope.query_string(
+                    **{quantities.PARAM: None if choice is quantities.MEASURES else choice.slug}
+                ),
+            )
+            for choice in quantities.QUANTITIES.values()
+        ],
+        "missing_total": missing_total,
+        "missing_text": quantity.missing_text(missing_total) if missing_total else "",
+        "missing": missing,
+    }
+
+
+def funding_page(scope, dimensions):
+    """The funding overview: budget and reach in total, by funding source and by department.
+
+    Three queries (`selectors.resource_totals`, `funding_by_source`, `funding_by_department`).
+    """
+    return {
+        "totals": selectors.resource_totals(scope.measures),
+        "funding_sources": selectors.funding_by_source(scope.measures),
+        "funding_departments": selectors.funding_by_department(
+            scope.measures, dimensions.departments
+        ),
+    }
+
+
+def resources(scope, dimensions):
+    """The quantity switch and the funding overview together, as the report shows them."""
+    return {**quantity_switch(scope), **funding_page(scope, dimensions)}
 
 
 def gap_radar_page(
@@ -200,16 +254,26 @@ def gap_radar_page(
 
 
 def report_page(data):
-    """The report for the Jugendhilfeausschuss: overlaps, gaps and expiring measures."""
+    """The report for the Jugendhilfeausschuss: overlaps, gaps, expiring measures, money and reach.
+
+    `data` is the request's QueryDict (filters and `zaehlen`). Every matrix carries its chart as
+    SVG (`chart_svg`) for the PDF and the page. A fixed number of queries whatever the data.
+    """
     scope = Scope(data)
     radar_scope = gap_scope(data)
     dimensions = Dimensions()
-    group_counts = selectors.count_target_groups(scope.measures)
+    group_counts = selectors.count_target_groups(scope.measures, scope.quantity)
     built = [
         matrix_tab(slug, scope, dimensions, links=False, group_counts=group_counts)
         for slug in tables.MATRIX_SLUGS
     ]
     matrix_list = [matrix for matrix, _extra in built]
+    for matrix in matrix_list:
+        matrix.chart_svg = charts.stacked_bars(matrix.chart_data(), title=str(matrix.title))
+    funding = resources(scope, dimensions)
+    funding["funding_svg"] = charts.share_bars(
+        funding["funding_sources"], title=str(_("Anteil am Budget nach Finanzierungsquelle"))
+    )
     return {
         "scope": scope,
         "gap_scope": radar_scope,
@@ -225,4 +289,5 @@ def report_page(data):
             follow_chain=False,
         ),
         "measure_total": selectors.count_measures(scope.measures),
+        **funding,
     }

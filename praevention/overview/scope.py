@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure
+from praevention.overview import quantities
 
 CURRENT_STATUSES = [Measure.Status.PLANNED, Measure.Status.RUNNING]
 # Overviews are always about the non-archived measures; sorting and paging mean nothing here.
 # A second department cannot be combined with a matrix's department columns.
-DROPPED = ("archived", "ordering", "page", "partner_department")
+DROPPED = ("archived", "ordering", "page", "partner_department", quantities.PARAM)
 
 
 class Scope:
@@ -41,6 +42,8 @@ class Scope:
             # department=… link would suddenly apply it.
             params.pop("role", None)
         self.params = params
+        # What the matrices add up is not a filter: kept apart, never part of a list link.
+        self.quantity, self.quantity_error = quantities.quantity_of(data)
         self.fixed = set(fixed or ())
         self.hidden = set(DROPPED) | set(hidden) | self.fixed
         self.filterset = MeasureFilter(params, queryset=MeasureFilter.base_queryset())
@@ -54,6 +57,11 @@ class Scope:
     @property
     def errors(self):
         return self.filterset.errors
+
+    @property
+    def invalid(self):
+        """True when a filter value or the quantity was not understood (the page answers 400)."""
+        return bool(self.errors or self.quantity_error)
 
     @property
     def form(self):
@@ -74,6 +82,8 @@ class Scope:
     def query_string(self, **extra):
         """The scope's parameters with `extra` set (None removes a parameter)."""
         params = self.params.copy()
+        if self.quantity is not quantities.MEASURES:
+            params[quantities.PARAM] = self.quantity.slug
         for key, value in extra.items():
             if value is None:
                 params.pop(key, None)

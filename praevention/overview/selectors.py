@@ -12,6 +12,7 @@ row and column, not once per cell.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -22,6 +23,7 @@ from django.db.models import (
     FilteredRelation,
     OuterRef,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -31,6 +33,7 @@ from praevention.catalog.models import SocialSpace, StrategicGoal
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
 from praevention.overview import cache
+from praevention.overview.quantities import MEASURES
 
 Status = Measure.Status
 TargetGroupLink = Measure.target_groups.through
@@ -77,6 +80,7 @@ class Counts:
         counts = cls()
         for record in records:
             kind, row, col, n = record["kind"][-1], record["row"], record["col"], record["n"]
+            n = round(n or 0)  # sums of euros are shown in whole euros; NULL sums are 0
             if kind == "c":
                 if row is not None and col is not None:
                     counts.cells[(row, col)] = n
@@ -135,7 +139,17 @@ def _linked(link):
     return Exists(link.objects.filter(measure_id=OuterRef("pk")))
 
 
-def _item_parts(rows, relation, link, tag="", totals=True):
+def _value(quantity, prefix=""):
+    """The aggregate of one GROUP BY: COUNT(*) of unique rows, or the sum of a measure figure.
+
+    Sums rely on the same uniqueness as the counts: each measure appears once per group.
+    """
+    if quantity.counts_measures:
+        return COUNT_ROWS
+    return Sum(prefix + quantity.field)
+
+
+def _item_parts(rows, relation, link, tag="", totals=True, quantity=MEASURES):
     """Cells, row totals and (optionally) column and grand totals of an item × department matrix.
 
     Link rows are unique per (measure, item) and participations per (measure, department), so
@@ -143,31 +157,31 @@ def _item_parts(rows, relation, link, tag="", totals=True):
     that have any link (EXISTS) instead of joined rows.
     """
     item = F(relation)
+    n = _value(quantity)
     parts = [
-        _part(rows, f"{tag}c", n=COUNT_ROWS, row=item, col=DEPARTMENT),
-        _part(rows, f"{tag}r", n=COUNT_ROWS, row=item),
+        _part(rows, f"{tag}c", n=n, row=item, col=DEPARTMENT),
+        _part(rows, f"{tag}r", n=n, row=item),
     ]
     if totals:
         with_link = rows.filter(_linked(link))
         parts += [
-            _part(with_link, f"{tag}k", n=COUNT_ROWS, col=DEPARTMENT),
-            _part(with_link, f"{tag}t", n=COUNT_ROWS),
+            _part(with_link, f"{tag}k", n=n, col=DEPARTMENT),
+            _part(with_link, f"{tag}t", n=n),
         ]
     return parts
 
 
-def count_target_groups(measures):
+def count_target_groups(measures, quantity=MEASURES):
     """Target group × department: how many of `measures` each department runs per group.
 
     Returns Counts keyed by (target group id, department id), with distinct totals per target
     group (rows) and per department (columns). One query, four GROUP BYs joined with UNION
     ALL: measures ⋈ measure_target_groups ⋈ participation by (group, department); measures ⋈
     links by group; measures with a link (EXISTS) ⋈ participation by department; measures
-    with a link.
+    with a link. With a `quantity` other than measures, SUM(its field) instead of COUNT(*).
     """
-    return Counts.from_union(
-        cache.rows(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
-    )
+    parts = _item_parts(scanned(measures), "target_groups", TargetGroupLink, quantity=quantity)
+    return Counts.from_union(cache.rows(_union(parts)))
 
 
 def count_target_group_cells(measures):
@@ -177,9 +191,9 @@ def count_target_group_cells(measures):
     return Counts.from_union(cache.rows(cells))
 
 
-def count_life_phases(measures):
+def count_life_phases(measures, quantity=MEASURES):
     """Life phase × department, like `count_target_groups`; one query over measure_life_phases."""
-    parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
+    parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink, quantity=quantity)
     return Counts.from_union(cache.rows(_union(parts)))
 
 
@@ -198,7 +212,7 @@ def count_overlaps(measures):
     )
 
 
-def count_social_spaces(measures):
+def count_social_spaces(measures, quantity=MEASURES):
     """Social space × department with roll-up: keyed by (LOR number, department id).
 
     A measure counts for every Bezirksregion it is linked to (directly or through a
@@ -207,8 +221,10 @@ def count_social_spaces(measures):
     since LOR numbers nest by prefix. One query, six GROUP BYs joined with UNION ALL: cells and
     row totals per 6- and 4-digit prefix over measures ⋈ social spaces (⋈ participation),
     with COUNT(DISTINCT) because nested spaces repeat a measure; column and grand totals over
-    measures with any link.
+    measures with any link. Sums (`quantity`) need each measure once per space: `_space_sums`.
     """
+    if not quantity.counts_measures:
+        return _space_sums(measures, quantity)
     rows = scanned(measures)
     distinct = Count("pk", distinct=True)
     with_link = rows.filter(_linked(SocialSpaceLink))
@@ -228,7 +244,7 @@ def count_social_spaces(measures):
     )
 
 
-def count_department_pairs(measures):
+def count_department_pairs(measures, quantity=MEASURES):
     """Department × department: the measures two departments run jointly.
 
     Returns Counts keyed by (department id, department id); the diagonal holds each
@@ -237,9 +253,11 @@ def count_department_pairs(measures):
     departments counts in each of the six ordered pairs. One query, three GROUP BYs joined
     with UNION ALL: measures ⋈ participation ⋈ participation by both departments (unique per
     measure, so COUNT(*)); participations of joint measures by department; joint measures,
-    i.e. those among `measure_id … GROUP BY measure_id HAVING COUNT(*) >= 2`.
+    i.e. those among `measure_id … GROUP BY measure_id HAVING COUNT(*) >= 2`. With a
+    `quantity`, the same rows sum its field.
     """
     rows = scanned(measures)
+    n = _value(quantity)
     pairs = rows.alias(
         partner=FilteredRelation("participations", condition=Q(participations__isnull=False))
     )
@@ -255,18 +273,183 @@ def count_department_pairs(measures):
         cache.rows(
             _union(
                 [
-                    _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
+                    _part(pairs, "c", n=n, row=DEPARTMENT, col=F("partner__department")),
                     _part(
                         Participation.objects.filter(measure_id__in=joint),
                         "r",
-                        n=COUNT_ROWS,
+                        n=_value(quantity, prefix="measure__"),
                         row=F("department_id"),
                     ),
-                    _part(rows.filter(pk__in=joint), "t", n=COUNT_ROWS),
+                    _part(rows.filter(pk__in=joint), "t", n=n),
                 ]
             )
         )
     )
+
+
+def _space_sums(measures, quantity):
+    """Social space × department sums of `quantity`: each measure once per space it reaches.
+
+    A measure linked to a Bezirksregion and to a Planungsraum inside it reaches the region
+    once; COUNT(DISTINCT) handles that for counts, but a sum must first reduce the links to
+    distinct (measure, LOR prefix) pairs. One statement: that reduction as a CTE (6- and 4-digit
+    prefixes, Prognoseraum links only at 4 digits), then four GROUP BYs joined with UNION ALL.
+    Plain SQL because the ORM cannot join a DISTINCT subquery; tables and columns come from
+    the models' metadata.
+    """
+    ids_sql, ids_params = measure_ids(measures).query.sql_with_params()
+    measure = Measure._meta.db_table
+    value = Measure._meta.get_field(quantity.field).column
+    link = SocialSpaceLink._meta.db_table
+    space = SocialSpace._meta.db_table
+    participation = Participation._meta.db_table
+    sql = f"""
+        WITH reach AS (
+            SELECT l.measure_id, SUBSTR(s.lor_number, 1, {BZR_DIGITS}) AS space_key
+            FROM {link} l JOIN {space} s ON s.id = l.socialspace_id
+            WHERE s.level <> %s AND l.measure_id IN ({ids_sql})
+            UNION
+            SELECT l.measure_id, SUBSTR(s.lor_number, 1, {PGR_DIGITS}) AS space_key
+            FROM {link} l JOIN {space} s ON s.id = l.socialspace_id
+            WHERE l.measure_id IN ({ids_sql})
+        ),
+        reached AS (SELECT DISTINCT measure_id FROM reach)
+        SELECT 'c', r.space_key, p.department_id, SUM(m.{value})
+        FROM reach r JOIN {measure} m ON m.id = r.measure_id
+        JOIN {participation} p ON p.measure_id = m.id GROUP BY r.space_key, p.department_id
+        UNION ALL
+        SELECT 'r', r.space_key, NULL, SUM(m.{value})
+        FROM reach r JOIN {measure} m ON m.id = r.measure_id GROUP BY r.space_key
+        UNION ALL
+        SELECT 'k', NULL, p.department_id, SUM(m.{value})
+        FROM reached x JOIN {measure} m ON m.id = x.measure_id
+        JOIN {participation} p ON p.measure_id = m.id GROUP BY p.department_id
+        UNION ALL
+        SELECT 't', NULL, NULL, SUM(m.{value})
+        FROM reached x JOIN {measure} m ON m.id = x.measure_id
+    """
+    params = [SocialSpace.Level.PROGNOSERAUM.value, *ids_params, *ids_params]
+
+    def compute():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [
+                {"kind": kind, "row": row, "col": col, "n": n}
+                for kind, row, col, n in cursor.fetchall()
+            ]
+
+    return Counts.from_union(cache.remember(measures, compute, f"space-sums:{quantity.field}"))
+
+
+def count_missing(measures, quantity, *, limit=10):
+    """(how many, the first `limit` by title) of `measures` without the `quantity`'s figure.
+
+    For measures (nothing to miss) (0, []) without a query; otherwise two queries: a COUNT and
+    the first rows (id and title only).
+    """
+    if quantity.counts_measures:
+        return 0, []
+    missing = scanned(measures).filter(**{f"{quantity.field}__isnull": True})
+    total = cache.remember(missing, missing.count, "count")
+    return total, list(missing.order_by("title").only("pk", "title")[:limit])
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    """One line of the funding overview: measures, their budget (€/year) and its share (0–1)."""
+
+    label: str
+    measures: int
+    budget: int
+    without_budget: int
+    share: float | None = None
+
+
+def _with_shares(rows):
+    total = sum(row.budget for row in rows)
+    return [
+        FundingRow(
+            row.label,
+            row.measures,
+            row.budget,
+            row.without_budget,
+            row.budget / total if total else None,
+        )
+        for row in rows
+    ]
+
+
+def funding_by_source(measures):
+    """[FundingRow] per funding source (as entered; empty = "ohne Angabe" as ""), most money first.
+
+    One query: SELECT funding_source, COUNT(*), SUM(budget_eur), COUNT(*) FILTER (budget IS
+    NULL) FROM measures GROUP BY funding_source. Shares are of the summed budget of all rows.
+    """
+    rows = (
+        scanned(measures)
+        .values_list("funding_source")
+        .annotate(
+            n=COUNT_ROWS,
+            budget=Sum("budget_eur"),
+            without=Count("pk", filter=Q(budget_eur__isnull=True)),
+        )
+        .order_by()
+    )
+    found = [
+        FundingRow(source, n, round(budget or 0), without)
+        for source, n, budget, without in cache.rows(rows)
+    ]
+    found.sort(key=lambda row: (-row.budget, row.label == "", row.label))
+    return _with_shares(found)
+
+
+def funding_by_department(measures, departments):
+    """[FundingRow] per department, of the measures it leads, in the order of `departments`.
+
+    The lead department answers for a measure's budget, so each euro counts once and the shares
+    add up to the whole. One query: measures ⋈ participation (role lead) GROUP BY department.
+    """
+    rows = (
+        scanned(measures)
+        .filter(participations__role=Participation.Role.LEAD)
+        .values_list("participations__department")
+        .annotate(
+            n=COUNT_ROWS,
+            budget=Sum("budget_eur"),
+            without=Count("pk", filter=Q(budget_eur__isnull=True)),
+        )
+        .order_by()
+    )
+    by_id = {
+        department: (n, budget, without) for department, n, budget, without in cache.rows(rows)
+    }
+    found = []
+    for department in departments:
+        n, budget, without = by_id.get(department.pk, (0, 0, 0))
+        found.append(FundingRow(department.name, n, round(budget or 0), without))
+    return _with_shares(found)
+
+
+def resource_totals(measures):
+    """{"measures", "budget", "reach_planned", "reach_actual", "without_budget",
+    "without_reach_planned", "without_reach_actual"} over `measures`: counts and sums (€/year,
+    participants/year; budget rounded to whole euros).
+
+    One query: SELECT COUNT(*), SUM(…), COUNT(*) FILTER (… IS NULL) FROM measures.
+    """
+    rows = scanned(measures)
+    aggregates = {"measures": COUNT_ROWS}
+    for name, field_name in (
+        ("budget", "budget_eur"),
+        ("reach_planned", "reach_planned"),
+        ("reach_actual", "reach_actual"),
+    ):
+        # Aliases must not shadow the fields they aggregate.
+        aggregates[f"total_{name}"] = Sum(field_name)
+        aggregates[f"without_{name}"] = Count("pk", filter=Q(**{f"{field_name}__isnull": True}))
+    values = cache.remember(rows, lambda: rows.aggregate(**aggregates), "resources")
+    values = {key.removeprefix("total_"): value for key, value in values.items()}
+    return {key: round(value or 0) for key, value in values.items()}
 
 
 def count_measures(measures):

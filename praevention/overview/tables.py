@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from praevention.catalog.models import SocialSpace
+from praevention.overview.quantities import MEASURES
 
 HEAT_LEVELS = 5
 
@@ -112,6 +113,7 @@ class Matrix:
     legend: list
     marks_overlaps: bool = True
     notes: list = field(default_factory=list)
+    quantity: object = MEASURES  # what the numbers add up (`quantities`)
 
     @property
     def overlap_rows(self):
@@ -134,7 +136,7 @@ class Matrix:
                 )
         return {
             "title": str(self.title),
-            "axis": _("Maßnahmen je Fachbereich, gestapelt"),
+            "axis": _("%(unit)s je Fachbereich, gestapelt") % {"unit": self.quantity.unit},
             "labels": [row.label for row in rows],
             "datasets": datasets,
         }

@@ -4,14 +4,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from praevention.editions import comparison
+from praevention.editions import policy as edition_policy
 from praevention.measures.policy import require
-from praevention.overview import exports, gaps, pages, policy, tables
+from praevention.overview import exports, gaps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
 
 
 def _status(scope):
     """Invalid filter values are ignored, as in the list, but the answer says so."""
-    return 400 if scope.errors else 200
+    return 400 if scope.invalid else 200
 
 
 def start(request):
@@ -39,7 +41,28 @@ def overview(request, matrix="zielgruppen"):
             "tabs": [(slug, tables.MATRIX_TITLES[slug]) for slug in tables.MATRIX_SLUGS],
             "query_string": scope.query_string(),
             "filters": scope.describe(),
+            "funding_tab": True,
+            **pages.quantity_switch(scope),
             **extra,
+        },
+        status=_status(scope),
+    )
+
+
+def funding(request):
+    """Where the money goes: budget and reach by funding source and by lead department."""
+    require(policy.can_view_overview(request.user))
+    scope = Scope(request.GET)
+    return render(
+        request,
+        "overview/funding.html",
+        {
+            "nav": "overview",
+            "scope": scope,
+            "filters": scope.describe(),
+            "tabs": [(slug, tables.MATRIX_TITLES[slug]) for slug in tables.MATRIX_SLUGS],
+            "query_string": scope.query_string(),
+            **pages.funding_page(scope, pages.Dimensions()),
         },
         status=_status(scope),
     )
@@ -77,9 +100,15 @@ def gap_radar(request):
 
 
 def report(request):
-    """Print-ready report (A4) for the Jugendhilfeausschuss and the district assembly."""
+    """Print-ready report (A4) for the Jugendhilfeausschuss and the district assembly.
+
+    `?seit=<edition>` or `?seit_datum=<JJJJ-MM-TT>` adds "Seit dem letzten Bericht".
+    """
     require(policy.can_view_overview(request.user))
     context = pages.report_page(request.GET)
+    since = comparison.since_of(request.GET)
+    if since.error is None and since.wanted:
+        context["progress"] = comparison.progress_since(since, context)
     return render(
         request,
         "overview/report.html",
@@ -87,11 +116,27 @@ def report(request):
             "nav": "report",
             "now": timezone.localtime(),
             "can_export": policy.can_export_report(request.user),
+            "can_freeze": edition_policy.can_freeze(request.user),
             "query_string": context["scope"].query_string(),
+            "since": since,
             **context,
         },
-        status=_status(context["scope"]),
+        status=400 if context["scope"].invalid or since.error else 200,
     )
+
+
+def report_pdf(request):
+    """The report as PDF (A4, cover, contents, page numbers); every member of the network."""
+    require(policy.can_view_overview(request.user))
+    now = timezone.localtime()
+    context = pages.report_page(request.GET)
+    since = comparison.since_of(request.GET)
+    if since.error is None and since.wanted:
+        context["progress"] = comparison.progress_since(since, context)
+    response = HttpResponse(pdf.report_pdf(context, now=now), content_type=pdf.PDF_CONTENT_TYPE)
+    filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def report_xlsx(request):

@@ -1,0 +1,114 @@
+"""Frozen report editions: list, freeze, reopen, download, compare and withdraw."""
+
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from praevention.editions import comparison, policy, services
+from praevention.editions.forms import FreezeForm, WithdrawForm
+from praevention.editions.models import Edition
+from praevention.measures.policy import require
+from praevention.overview import exports, pdf
+
+
+def edition_list(request, form=None, status=200):
+    """Every edition, newest first; withdrawn ones marked, never hidden."""
+    require(policy.can_view(request.user))
+    return render(
+        request,
+        "editions/list.html",
+        {
+            "nav": "report",
+            "editions": Edition.objects.listed(),
+            "can_freeze": policy.can_freeze(request.user),
+            "freeze_form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def freeze(request):
+    """A coordinator "schreibt den Bericht fest": the report for `params` as a new edition."""
+    require(policy.can_freeze(request.user))
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        return edition_list(request, form=form, status=400)
+    edition = services.edition_freeze(
+        title=form.cleaned_data["title"],
+        data=QueryDict(form.cleaned_data["params"]),
+        by=request.user,
+    )
+    messages.success(
+        request, _("Der Bericht ist festgeschrieben: „%(title)s“.") % {"title": edition.title}
+    )
+    return redirect("editions:detail", pk=edition.pk)
+
+
+def detail(request, pk):
+    """The edition as it was shown; `?seit=<earlier edition>` adds the progress since then."""
+    require(policy.can_view(request.user))
+    edition = get_object_or_404(Edition.objects.select_related("created_by", "withdrawn_by"), pk=pk)
+    since = comparison.since_of(request.GET, before=edition.created_at)
+    progress = None
+    if since.wanted and since.error is None:
+        if since.edition is not None:
+            progress = comparison.compare(
+                since.edition.figures,
+                edition.figures,
+                since_label=comparison.edition_label(since.edition),
+            )
+        else:
+            since.error = _("Ein festgeschriebener Bericht wird nur mit einem früheren verglichen.")
+    return render(
+        request,
+        "editions/detail.html",
+        {
+            "nav": "report",
+            "edition": edition,
+            "since": since,
+            "progress": progress,
+            "can_withdraw": policy.can_withdraw(request.user) and not edition.is_withdrawn,
+            "can_download_xlsx": policy.can_download_xlsx(request.user),
+            "withdraw_form": WithdrawForm(),
+        },
+        status=400 if since.error else 200,
+    )
+
+
+def _download(edition, content, content_type, extension):
+    response = HttpResponse(bytes(content), content_type=content_type)
+    filename = f"praeventionsnetz-bericht-{edition.created_at:%Y-%m-%d}-{edition.pk}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def edition_pdf(request, pk):
+    """The PDF exactly as it was made when the report was frozen."""
+    require(policy.can_view(request.user))
+    edition = get_object_or_404(Edition.objects.only("pk", "created_at", "pdf"), pk=pk)
+    return _download(edition, edition.pdf, pdf.PDF_CONTENT_TYPE, "pdf")
+
+
+def edition_xlsx(request, pk):
+    """The spreadsheet exactly as it was made; coordinators only, as for the live report."""
+    require(policy.can_download_xlsx(request.user))
+    edition = get_object_or_404(Edition.objects.only("pk", "created_at", "xlsx"), pk=pk)
+    return _download(edition, edition.xlsx, exports.XLSX_CONTENT_TYPE, "xlsx")
+
+
+@require_POST
+def withdraw(request, pk):
+    """Withdraw an edition: it stays readable and is marked; coordinators only."""
+    require(policy.can_withdraw(request.user))
+    edition = get_object_or_404(Edition.objects.listed(), pk=pk)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.edition_withdraw(edition=edition, reason=reason, by=request.user)
+    messages.success(
+        request,
+        _("„%(title)s“ ist zurückgezogen und bleibt markiert lesbar.") % {"title": edition.title},
+    )
+    return redirect("editions:detail", pk=edition.pk)
