@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format browsers screenshots clean messages
+.PHONY: help install run test lint format browsers pdf-libs screenshots clean messages
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
@@ -37,7 +37,7 @@ install: $(VENV)/.installed
 	@echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	@echo "Wrote .env for a local demo run (DEBUG=1, a fresh SECRET_KEY)."
 
-run: install .env
+run: install pdf-libs .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -66,7 +66,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install browsers lint
+# The PDF report needs Debian's pango (WeasyPrint) and its tests poppler's pdftoppm; installed
+# here when missing and running as root.
+pdf-libs:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's pango and poppler-utils for the PDF report ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; \
+	  else \
+	    echo "pango or pdftoppm not found: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
+	  fi; \
+	fi
+
+test: install browsers pdf-libs lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -5,6 +5,7 @@ and the Dockerfile). The body is the same template the page shows (`_report_body
 the PDF says exactly what the page says; charts are the SVG of `charts`.
 """
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -40,7 +41,14 @@ def render_html(report: dict, *, now, title: str = "", edition=None) -> str:
     """The HTML WeasyPrint prints: cover (title, date, filters, sources), contents, body."""
     return render_to_string(
         "overview/report_pdf.html",
-        {**report, "now": now, "title": title, "edition": edition, "toc": sections(report)},
+        {
+            **report,
+            "now": now,
+            "title": title,
+            "edition": edition,
+            "toc": sections(report),
+            "district_name": settings.DISTRICT_NAME,
+        },
     )
 
 

@@ -22,8 +22,10 @@ PAGES = {
     reverse("overview:matrix", args=["sozialraeume"]): 16,
     reverse("overview:matrix", args=["fachbereiche"]): 17,
     reverse("overview:gaps"): 20,
-    reverse("overview:report"): 22,
-    reverse("overview:report_xlsx"): 22,
+    # The report adds the resources (3: totals, by funding source, by department) and the
+    # editions offered for comparison (1); the XLSX only the resources.
+    reverse("overview:report"): 26,
+    reverse("overview:report_xlsx"): 25,
 }
 
 

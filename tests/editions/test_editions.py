@@ -1,0 +1,266 @@
+"""Frozen editions stay exactly as frozen; the comparison lists exactly what changed since."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from praevention.catalog.models import LifePhase, TargetGroup
+from praevention.editions.models import Edition, EditionChangedError
+from praevention.measures import services
+from praevention.measures.models import Measure
+from tests.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_network(jugendamt, gesundheitsamt, qpk):
+    groups = list(TargetGroup.objects.order_by("position")[:2])
+    phases = list(LifePhase.objects.order_by("position")[:2])
+    kept = MeasureFactory(
+        title="Kita-Sozialarbeit",
+        lead=jugendamt,
+        partners=[gesundheitsamt],
+        target_groups=groups,
+        life_phases=phases[:1],
+        budget_eur=Decimal("12000.00"),
+        reach_planned=80,
+    )
+    changed = MeasureFactory(
+        title="Elterncafé",
+        lead=gesundheitsamt,
+        target_groups=groups[:1],
+        life_phases=phases[:1],
+        budget_eur=Decimal("5000.00"),
+        reach_planned=30,
+    )
+    archived = MeasureFactory(
+        title="Sprachförderung",
+        lead=qpk,
+        partners=[jugendamt],
+        target_groups=groups[1:],
+        life_phases=phases[:1],
+        budget_eur=None,
+    )
+    return {
+        "kept": kept,
+        "changed": changed,
+        "archived": archived,
+        "groups": groups,
+        "phases": phases,
+    }
+
+
+def freeze(client, title="Jugendhilfeausschuss 12.03.2027", params=""):
+    response = client.post(reverse("editions:freeze"), {"title": title, "params": params})
+    assert response.status_code == 302, response.content[:2000]
+    return Edition.objects.get(title=title)
+
+
+def edition_body(client, edition):
+    content = client.get(reverse("editions:detail", args=[edition.pk])).content.decode()
+    return content[content.index('<div class="edition-body">') : content.index("</article>")]
+
+
+def workbook_values(content):
+    workbook = load_workbook(BytesIO(content))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+
+
+def test_an_edition_stays_as_frozen_and_the_comparison_lists_exactly_the_changes(
+    client, koordination, small_network
+):
+    client.force_login(koordination)
+    edition = freeze(client)
+    body = edition_body(client, edition)
+    pdf = client.get(reverse("editions:pdf", args=[edition.pk])).content
+    xlsx = client.get(reverse("editions:xlsx", args=[edition.pk])).content
+    assert small_network["groups"][0].name in body and pdf.startswith(b"%PDF")
+
+    # After freezing: a budget changes, a measure is archived, a new one closes a gap cell.
+    changed = small_network["changed"]
+    changed.budget_eur = Decimal("7500.00")
+    changed.save()
+    services.measure_set_archived(measure=small_network["archived"], archived=True, by=koordination)
+    group, phase = small_network["groups"][1], small_network["phases"][1]
+    new = MeasureFactory(
+        title="Lernpaten",
+        lead=small_network["kept"].lead_participation.department,
+        target_groups=[group],
+        life_phases=[phase],
+        budget_eur=Decimal("1000.00"),
+    )
+    cache.clear()
+
+    assert edition_body(client, edition) == body
+    assert client.get(reverse("editions:pdf", args=[edition.pk])).content == pdf
+    again = client.get(reverse("editions:xlsx", args=[edition.pk])).content
+    assert again == xlsx and workbook_values(again) == workbook_values(xlsx)
+
+    response = client.get(reverse("overview:report"), {"seit": edition.pk})
+    assert response.status_code == 200
+    progress = response.context["progress"]
+    assert progress.new == [(new.pk, "Lernpaten")]
+    assert progress.ended == [(small_network["archived"].pk, "Sprachförderung")]
+    assert [(c.title, c.budget) for c in progress.changed] == [("Elterncafé", (5000, 7500))]
+    assert progress.gaps_closed == [f"{group.name} × {phase.name}"]
+    assert progress.gaps_opened == []  # the kept measure still covers the archived one's cell
+    budget = next(d for d in progress.deltas if d.label == "Budget")
+    assert (budget.then, budget.now, budget.arrow) == (17000, 20500, "▲")
+    assert "Seit dem letzten Bericht" in response.content.decode()
+
+
+def test_an_edition_is_never_edited_and_a_withdrawn_one_stays_readable_and_marked(
+    client, koordination, small_network
+):
+    client.force_login(koordination)
+    edition = freeze(client)
+    edition.title = "Anders"
+    with pytest.raises(EditionChangedError):
+        edition.save()
+    response = client.post(
+        reverse("editions:withdraw", args=[edition.pk]), {"reason": "falsche Auswahl"}
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.is_withdrawn and edition.title == "Jugendhilfeausschuss 12.03.2027"
+    page = client.get(reverse("editions:detail", args=[edition.pk]))
+    assert page.status_code == 200
+    assert "Zurückgezogen" in page.content.decode() and "falsche Auswahl" in page.content.decode()
+    listing = client.get(reverse("editions:list")).content.decode()
+    assert "Jugendhilfeausschuss 12.03.2027" in listing and "zurückgezogen" in listing
+
+
+def test_freezing_without_a_title_is_a_400_and_saves_nothing(client, koordination, small_network):
+    client.force_login(koordination)
+    response = client.post(reverse("editions:freeze"), {"title": "  ", "params": ""})
+    assert response.status_code == 400
+    assert "Bitte einen Titel angeben" in response.content.decode()
+    assert not Edition.objects.exists()
+
+
+def test_comparing_with_an_unknown_edition_or_a_bad_date_says_what_is_wrong(client, koordination):
+    client.force_login(koordination)
+    response = client.get(reverse("overview:report"), {"seit": "999"})
+    assert response.status_code == 400
+    assert "Bericht Nr. 999 gibt es hier nicht" in response.content.decode()
+    response = client.get(reverse("overview:report"), {"seit_datum": "gestern"})
+    assert response.status_code == 400
+    assert "ist kein Datum" in response.content.decode()
+
+
+def test_comparing_with_a_date_uses_the_change_history(client, koordination, small_network):
+    client.force_login(koordination)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    Measure.history.update(history_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    new = MeasureFactory(
+        title="Neu seit gestern",
+        lead=small_network["kept"].lead_participation.department,
+    )
+    response = client.get(reverse("overview:report"), {"seit_datum": yesterday.isoformat()})
+    assert response.status_code == 200
+    progress = response.context["progress"]
+    assert progress.new == [(new.pk, "Neu seit gestern")]
+    assert progress.ended == [] and not progress.structural
+
+
+# Role matrix from the outside: only coordinators freeze, withdraw and take the XLSX; every
+# member reads the editions and their PDF; anonymous visitors are sent to the login.
+@pytest.mark.parametrize(
+    "persona, freeze_status, withdraw_status, read_status, xlsx_status",
+    [
+        ("anonymous", 302, 302, 302, 302),
+        ("kernteam_jug", 403, 403, 200, 403),
+        ("kernteam_ges", 403, 403, 200, 403),
+        ("koordination", 302, 302, 200, 200),
+        ("admin_user", 302, 302, 200, 200),
+    ],
+)
+def test_role_matrix(
+    client,
+    request,
+    koordination,
+    small_network,
+    persona,
+    freeze_status,
+    withdraw_status,
+    read_status,
+    xlsx_status,
+):
+    client.force_login(koordination)
+    edition = freeze(client, title="Vorher")
+    client.logout()
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = client.post(reverse("editions:freeze"), {"title": "Neu", "params": ""})
+    assert response.status_code == freeze_status
+    if freeze_status == 302:
+        assert Edition.objects.filter(title="Neu").exists() == (persona != "anonymous")
+    for name in ("list",):
+        assert client.get(reverse(f"editions:{name}")).status_code == read_status
+    for name in ("detail", "pdf"):
+        assert client.get(reverse(f"editions:{name}", args=[edition.pk])).status_code == (
+            read_status
+        )
+    assert client.get(reverse("editions:xlsx", args=[edition.pk])).status_code == xlsx_status
+    response = client.post(reverse("editions:withdraw", args=[edition.pk]), {"reason": ""})
+    assert response.status_code == withdraw_status
+    edition.refresh_from_db()
+    assert edition.is_withdrawn == (withdraw_status == 302 and persona != "anonymous")
+
+
+def test_edition_pages_run_a_constant_number_of_queries(
+    client, koordination, small_network, django_assert_max_num_queries
+):
+    client.force_login(koordination)
+    first = freeze(client, title="Erste")
+    for n in range(5):
+        MeasureFactory(
+            title=f"Weitere {n}",
+            lead=small_network["kept"].lead_participation.department,
+        )
+    second = freeze(client, title="Zweite")
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("editions:detail", args=[second.pk]), {"seit": first.pk})
+    assert response.status_code == 200
+    assert len(response.context["progress"].new) == 5
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("editions:list")).status_code == 200
+
+
+def test_the_demo_report_as_pdf(client, koordination):
+    """Title, date, every section heading and a number from each matrix, read back with pypdf."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    client.force_login(koordination)
+    response = client.get(reverse("overview:report_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    assert "Überschneidungen und Lücken" in flat
+    report = client.get(reverse("overview:report")).context
+    today = report["now"]
+    from django.utils.formats import date_format
+
+    assert date_format(today, "DATE_FORMAT") in flat
+    assert "Inhalt" in flat and "Seite 2 von" in flat
+    from praevention.overview.pdf import sections
+
+    for _anchor, heading in sections(report):
+        assert flat.count(" ".join(str(heading).split())) >= 2, heading  # contents and body
+    for matrix in report["matrices"]:
+        title = " ".join(str(matrix.title).split())
+        after = flat[flat.rindex(title) :]
+        biggest = max(matrix.rows, key=lambda row: row.total)
+        assert biggest.label.split()[0] in after
+        assert f"{matrix.total:,}".replace(",", ".") in after
