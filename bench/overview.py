@@ -12,11 +12,13 @@ through django.test.Client (the whole middleware stack, production settings):
 
 - page ms: median server time of 20 requests, after 2 warm-up requests: what users get while
   the data is unchanged (the overview's figures come from the cache, praevention/overview/
-  figures.py, until any write to the measures, the catalogue or the network);
+  cache.py, until any write to the measures, the catalogue or the network);
 - cold ms: the same with the cache emptied before every request: every figure computed;
 - SQL ms: the statements a cold request runs (captured once), executed directly with a cursor
   and fetched, median of 20 runs: the bare SQL of the page;
 - aggregates ms: the same for the page's aggregate statements only (GROUP BY / COUNT);
+- the PDF (WeasyPrint) and the comparison with a frozen edition ("seit Ausgabe"): target
+  under 1 s; the PDF with BENCH_SLOW_REQUESTS samples (3), freezing once, timed apart;
 - page/SQL and cold/SQL: the ratios. The target: page ms at most 150 and at most 2x SQL ms;
   cold/SQL shows what the page adds to its SQL when nothing is cached.
 
@@ -41,6 +43,7 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -50,9 +53,13 @@ from praevention.core.management.commands.seed_demo import (  # noqa: E402
     DEMO_ADMIN_EMAIL,
     DEMO_KOORDINATION_EMAIL,
 )
+from praevention.editions import comparison  # noqa: E402
+from praevention.editions.models import Edition  # noqa: E402
+from praevention.editions.services import edition_freeze  # noqa: E402
 from praevention.measures.models import Measure  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
+SLOW_REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "3"))
 WARM_UP = 2
 TARGET_MS = 150
 TARGET_RATIO = 2.0
@@ -108,15 +115,15 @@ def is_aggregate(sql):
     return "GROUP BY" in upper or "COUNT(" in upper
 
 
-def bench_page(client, url):
+def bench_page(client, url, times=REQUESTS):
     def request():
         response = client.get(url, secure=True)
         assert response.status_code == 200, (url, response.status_code)
 
     for _ in range(WARM_UP):
         request()
-    page = median_ms(request)
-    cold = median_ms(request, before=cache.clear)
+    page = median_ms(request, times)
+    cold = median_ms(request, times, before=cache.clear)
     statements = captured_sql(client, url)
     aggregates = [sql for sql in statements if is_aggregate(sql)]
     run_sql(statements)  # warm the plan cache like the page's warm-up
@@ -133,9 +140,11 @@ def bench_page(client, url):
     }
 
 
-def pages():
+def pages(edition):
+    """(name, url, samples): the PDF is laid out for seconds when cold, so fewer samples."""
     detail = Measure.objects.get(title="Sprachförderung für Kinder ohne Kitaplatz")
-    return [
+    since = f"?{comparison.EDITION_PARAM}={edition.pk}"
+    rows = [
         ("Liste /massnahmen/", reverse("measures:list")),
         ("Detail /massnahmen/<id>/", reverse("measures:detail", args=[detail.pk])),
         ("Start /", reverse("overview:start")),
@@ -146,7 +155,14 @@ def pages():
         ("Lücken /luecken/", reverse("overview:gaps")),
         ("Bericht /bericht/", reverse("overview:report")),
         ("Bericht XLSX", reverse("overview:report_xlsx")),
+        ("Bericht seit Ausgabe", reverse("overview:report") + since),
+        ("Ausgabe seit Ausgabe", reverse("editions:detail", args=[edition.pk]) + since),
     ]
+    slow = [
+        ("Bericht PDF", reverse("overview:report_pdf"), SLOW_REQUESTS),
+        ("Bericht PDF seit Ausgabe", reverse("overview:report_pdf") + since, SLOW_REQUESTS),
+    ]
+    return [(name, url, REQUESTS) for name, url in rows] + slow
 
 
 def main():
@@ -166,7 +182,20 @@ def main():
     ):
         coordinator = client_for(DEMO_KOORDINATION_EMAIL)
         only = os.environ.get("BENCH_ONLY", "")  # e.g. BENCH_ONLY=Überblick for a quick look
-        rows = [(name, bench_page(coordinator, url)) for name, url in pages() if only in name]
+        # An edition to compare with: frozen now, removed again at the end.
+        started = time.perf_counter()
+        edition = edition_freeze(
+            title="Benchmark", data=QueryDict(), by=User.objects.get(email=DEMO_KOORDINATION_EMAIL)
+        )
+        freeze_ms = (time.perf_counter() - started) * 1000
+        try:
+            rows = [
+                (name, bench_page(coordinator, url, times))
+                for name, url, times in pages(edition)
+                if only in name
+            ]
+        finally:
+            Edition.objects.filter(pk=edition.pk).delete()
         # What any page of the app costs at least: session, user, roles, the layout.
         floor = bench_page(coordinator, reverse("accounts:password_change_done"))
         admin = client_for(DEMO_ADMIN_EMAIL)
@@ -180,8 +209,12 @@ def main():
     print("-" * len(header))
     comparisons = [("Leere Seite (Rahmen)", floor), ("Admin-Änderungsliste", changelist)]
     for name, row in [*rows, *comparisons]:
-        ok = row["page"] <= TARGET_MS and row["ratio"] <= TARGET_RATIO
-        verdict = "" if row in (floor, changelist) else ("ok" if ok else "VERFEHLT")
+        if "PDF" in name or "seit" in name:  # the report's files and comparisons: under 1 s
+            ok = row["page"] <= 1000
+            verdict = ("ok" if ok else "VERFEHLT") + ("" if row["cold"] <= 1000 else ", kalt > 1 s")
+        else:
+            ok = row["page"] <= TARGET_MS and row["ratio"] <= TARGET_RATIO
+            verdict = "" if row in (floor, changelist) else ("ok" if ok else "VERFEHLT")
         print(
             f"{name:<26}{row['queries']:>8}{row['page']:>10.1f}{row['cold']:>9.1f}"
             f"{row['sql']:>8.1f}{row['aggregates']:>9.1f}{row['ratio']:>9.2f}x"
@@ -192,6 +225,10 @@ def main():
         "(ohne Cache); kalt: jede Zahl neu berechnet. "
         f"Zum Vergleich: Admin-Änderungsliste {changelist['page']:.1f} ms; die leere Seite "
         f"(Sitzung, Benutzer, Rollen, Layout) {floor['page']:.1f} ms bei {floor['sql']:.1f} ms SQL."
+    )
+    print(
+        f"Bericht festschreiben (Zahlen, Seite, PDF, XLSX): {freeze_ms:.0f} ms. "
+        "PDF und Vergleich: Ziel unter 1 s (Seite ms = aus dem Cache, kalt = neu gesetzt)."
     )
 
 

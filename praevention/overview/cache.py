@@ -22,11 +22,20 @@ def remember(queryset, compute, label=""):
     The key is the queryset's compiled SQL and parameters (dates such as "today" are among
     them) plus `label` for different results of the same query (rows, a count).
     """
+    sql, params = queryset.query.sql_with_params()
+    return remember_for((label, sql, params), compute)
+
+
+def remember_for(parts, compute):
+    """`compute()`, or its result from the cache while the data version is unchanged.
+
+    `parts` (any repr-able value) names the result: everything it depends on besides the
+    data, e.g. a page's parameters, its language and today's date.
+    """
     token = current_token()
     if token is None:
         return compute()
-    sql, params = queryset.query.sql_with_params()
-    digest = hashlib.sha256(repr((label, sql, params)).encode()).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     key = f"figures:{token}:{digest}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:

@@ -3,11 +3,12 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from praevention.editions import comparison
 from praevention.editions import policy as edition_policy
 from praevention.measures.policy import require
-from praevention.overview import exports, gaps, pages, pdf, policy, tables
+from praevention.overview import cache, exports, gaps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
 
 
@@ -126,15 +127,28 @@ def report(request):
 
 
 def report_pdf(request):
-    """The report as PDF (A4, cover, contents, page numbers); every member of the network."""
+    """The report as PDF (A4, cover, contents, page numbers); every member of the network.
+
+    Laying out a dozen pages takes WeasyPrint seconds, so the PDF is cached like the figures:
+    per data version, selection, comparison, language and day. Its "Stand" is then the time
+    it was made, when the data were already as shown.
+    """
     require(policy.can_view_overview(request.user))
-    now = timezone.localtime()
     context = pages.report_page(request.GET)
     since = comparison.since_of(request.GET)
-    if since.error is None and since.wanted:
-        context["progress"] = comparison.progress_since(since, context)
-    response = HttpResponse(pdf.report_pdf(context, now=now), content_type=pdf.PDF_CONTENT_TYPE)
-    filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.pdf"
+    if context["scope"].invalid or since.error:
+        return report(request)  # the page says what is wrong, with a 400
+
+    def make():
+        made = timezone.localtime()
+        if since.wanted:
+            context["progress"] = comparison.progress_since(since, context)
+        return made, pdf.report_pdf(context, now=made)
+
+    parts = ("report.pdf", request.GET.urlencode(), get_language(), timezone.localdate())
+    made, content = cache.remember_for(parts, make)
+    response = HttpResponse(content, content_type=pdf.PDF_CONTENT_TYPE)
+    filename = f"praeventionsnetz-bericht-{made:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
