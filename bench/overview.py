@@ -24,7 +24,8 @@ through django.test.Client (the whole middleware stack, production settings):
 
 The admin changelist of measures is timed the same way (as the demo admin) for comparison, and
 an empty page of the app (password changed): what every page costs at least.
-BENCH_REQUESTS=50 takes more samples; BENCH_ONLY=Überblick times only the matching pages.
+BENCH_REQUESTS=50 takes more samples; BENCH_ONLY=Überblick times only the matching pages
+(several: comma-separated, e.g. BENCH_ONLY=PDF,seit).
 """
 
 import os
@@ -192,7 +193,7 @@ def main():
             rows = [
                 (name, bench_page(coordinator, url, times))
                 for name, url, times in pages(edition)
-                if only in name
+                if any(part in name for part in only.split(","))
             ]
         finally:
             Edition.objects.filter(pk=edition.pk).delete()
