@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)}"
     )
+# A write waiting for a row lock (an import holds its rows until it commits) gives up after
+# this long with a German "please try again" instead of running into the statement timeout.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Figures and page fragments are cached per data version (praevention/core/dataversion.py):
