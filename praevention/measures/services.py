@@ -129,7 +129,9 @@ def lock_measure(pk, title=None):
     timeout, Measure.DoesNotExist when it is gone.
     """
     short_lock_waits()
-    with explain_lock_timeout(title):
+    # A savepoint: an ended wait aborts only it, so a caller inside a larger transaction
+    # (the admin's change view) can still show the message. The lock outlives the savepoint.
+    with explain_lock_timeout(title), transaction.atomic():
         return Measure.objects.select_for_update().values_list("version", flat=True).get(pk=pk)
 
 
@@ -185,7 +187,7 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
 def measure_set_archived(*, measure, archived, by):
     """Archive instead of delete (and back); recorded in the history like any edit."""
     short_lock_waits()
-    with explain_lock_timeout(measure.title):
+    with explain_lock_timeout(measure.title), transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.is_archived == archived:
         return measure
