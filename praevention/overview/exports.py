@@ -1,4 +1,8 @@
-"""The committee report as a spreadsheet: one sheet per matrix, plus the gap radar's lists."""
+"""The committee report as a spreadsheet: one sheet per matrix, plus the gap radar's lists.
+
+Every cell is written through `praevention.core.spreadsheets`, so a measure titled
+`=HYPERLINK(…)` stays text in a committee member's Excel (issue #12, fault 2).
+"""
 
 from io import BytesIO
 
@@ -8,6 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from praevention.core.spreadsheets import append_row, set_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -23,14 +29,14 @@ SHEET_TITLES = {
 def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
     """A sheet with a bold, frozen header row and columns as wide as their content."""
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     if footer:
-        sheet.append(footer)
+        append_row(sheet, footer)
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
     sheet.freeze_panes = freeze
@@ -60,11 +66,12 @@ def _matrix_sheet(workbook, matrix):
     footer = [_("Gesamt"), *matrix.column_totals, matrix.total]
     sheet = _sheet(workbook, str(SHEET_TITLES[matrix.slug]), header, rows, footer=footer)
     note_row = sheet.max_row + 2
-    sheet.cell(row=note_row, column=1, value=str(matrix.caption))
-    sheet.cell(
-        row=note_row + 1,
-        column=1,
-        value=_("Fachbereiche: %(names)s")
+    set_cell(sheet, note_row, 1, str(matrix.caption))
+    set_cell(
+        sheet,
+        note_row + 1,
+        1,
+        _("Fachbereiche: %(names)s")
         % {"names": "; ".join(f"{d.short_name} = {d.name}" for d in matrix.columns)},
     )
     return sheet
@@ -75,16 +82,16 @@ def report_workbook(report, *, now):
     workbook = Workbook()
     cover = workbook.active
     cover.title = _("Bericht")
-    cover.append([_("Präventionsnetz: Überschneidungen und Lücken")])
+    append_row(cover, [_("Präventionsnetz: Überschneidungen und Lücken")])
     cover["A1"].font = Font(bold=True, size=14)
     as_of = _("%(date)s, %(time)s Uhr") % {
         "date": date_format(now, "DATE_FORMAT"),
         "time": time_format(now, "TIME_FORMAT"),
     }
-    cover.append([_("Stand"), as_of])
-    cover.append([_("Maßnahmen in der Auswahl"), report["measure_total"]])
+    append_row(cover, [_("Stand"), as_of])
+    append_row(cover, [_("Maßnahmen in der Auswahl"), report["measure_total"]])
     for label, value in report["filters"]:
-        cover.append([label, value])
+        append_row(cover, [label, value])
     cover.column_dimensions["A"].width = 40
     cover.column_dimensions["B"].width = 60
 
@@ -164,11 +171,6 @@ def report_workbook(report, *, now):
             for group, cell in radar["expiring_cells"]
         ],
     )
-    for sheet in workbook.worksheets[1:]:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if hasattr(cell.value, "isoformat"):
-                    cell.number_format = "DD.MM.YYYY"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
