@@ -123,11 +123,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "overview:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: 5 failures lock the account/IP pair for 15 minutes.
+# Login throttling (praevention/accounts/lockout.py, README "Sicherheit"): 5 failures lock
+# the pair of account (any letter case) and client machine for 15 minutes. Per pair, so
+# nobody behind the district's shared proxy can lock a colleague out; the client machine is
+# read from X-Forwarded-For only for requests from TRUSTED_PROXIES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "praevention.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "praevention.accounts.lockout.client_ip"
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
