@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from praevention.measures import rules
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
 from praevention.network.models import Department, Person
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The browser offers only plausible years (measures.models.FIRST_YEAR … LAST_YEAR).
+DATE = forms.DateInput(
+    attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"},
+    format="%Y-%m-%d",
+)
 
 
 class MeasureForm(forms.ModelForm):

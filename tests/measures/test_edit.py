@@ -204,7 +204,7 @@ def test_duplicate_title_is_a_german_field_error(client, kernteam_jug, jugendamt
     data = measure_post_data(participations=[(jugendamt, "lead", None)], title="Schon da")
     response = client.post(reverse("measures:create"), data)
     assert response.status_code == 400
-    assert "existiert bereits" in " ".join(response.context["form"].errors["title"])
+    assert "gibt es schon" in " ".join(response.context["form"].errors["title"])
 
 
 def test_missing_management_form_is_a_400_not_a_500(client, kernteam_jug):
