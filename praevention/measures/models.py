@@ -21,7 +21,6 @@ from praevention.core.models import TimeStampedModel
 from praevention.core.text import normalize_line, normalize_text
 from praevention.network.models import Department, Person
 
-
 # The longest free text a measure keeps (characters). The import refuses longer cells
 # (exchange/reading.py MAX_CELL_CHARS), so the form must too: what one accepts, the other reads.
 TEXT_MAX_LENGTH = 10_000
