@@ -113,6 +113,7 @@ class MeasureAdminForm(forms.ModelForm):
         # Read from the database: the history's revert form edits an old copy.
         self.stored_version = self._stored_version()
         self.fields["loaded_version"].initial = self.stored_version
+        self.instance.limit_catalog_choices(self.fields)
         # A change without the version it started from cannot be checked: refused.
         self.fields["loaded_version"].required = self.stored_version is not None
         self.fields["loaded_version"].error_messages["required"] = _(

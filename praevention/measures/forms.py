@@ -81,6 +81,7 @@ class MeasureForm(forms.ModelForm):
         self.fields["social_spaces"].queryset = self.fields["social_spaces"].queryset.order_by(
             "lor_number"
         )
+        self.instance.limit_catalog_choices(self.fields)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()

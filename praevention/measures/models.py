@@ -312,6 +312,26 @@ class Measure(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    CATALOG_CHOICE_FIELDS = (*M2M_FIELDS, "evidence_level")
+
+    def limit_catalog_choices(self, fields):
+        """Offer archived catalogue entries only where this measure has them already.
+
+        `fields` are a form's fields by name (the edit form's or the admin's); fields not in
+        it are left alone. Prefetched relations (`with_relations`) cost no query.
+        """
+        for name in self.CATALOG_CHOICE_FIELDS:
+            field = fields.get(name)
+            if field is None:
+                continue
+            keep = []
+            if self.pk:
+                if name == "evidence_level":
+                    keep = [self.evidence_level_id] if self.evidence_level_id else []
+                else:
+                    keep = [obj.pk for obj in getattr(self, name).all()]
+            field.queryset = field.queryset.choosable(keep)
+
     # Single-line texts and free texts, normalised (core/text.py) before they are validated.
     LINE_FIELDS = ("title", "summary", "funding_source")
     TEXT_FIELDS = ("description", "external_partners", "evaluation_notes", "links")
