@@ -94,10 +94,22 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
     # A runaway query is cancelled instead of holding a worker (and its locks) forever.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    _DB_OPTIONS["options"] = (
         f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)}"
     )
+    # A database that does not answer (stopped, network partition) fails a new connection
+    # within seconds (libpq's connect_timeout covers the whole start-up), and an open one
+    # once sent data stays unacknowledged (tcp_user_timeout) or keepalives go unanswered.
+    _DB_OPTIONS["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT_S", default=3)
+    _DB_OPTIONS["keepalives"] = 1
+    _DB_OPTIONS["keepalives_idle"] = 30
+    _DB_OPTIONS["keepalives_interval"] = 5
+    _DB_OPTIONS["keepalives_count"] = 3
+    _DB_OPTIONS["tcp_user_timeout"] = env.int("DB_TCP_USER_TIMEOUT_MS", default=10_000)
+# /healthz answers 503 when the database has not answered within this many seconds.
+HEALTHZ_TIMEOUT_S = env.float("HEALTHZ_TIMEOUT_S", default=3.0)
 # A write waiting for a row lock (an import holds its rows until it commits) gives up after
 # this long with a German "please try again" instead of running into the statement timeout.
 DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
