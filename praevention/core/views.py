@@ -1,3 +1,4 @@
+import contextlib
 import threading
 
 from django.conf import settings
@@ -9,7 +10,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
 
 # The check still running from an earlier request (a frozen database): not started twice.
 _running_check = None
@@ -28,10 +28,8 @@ def _database_answers():
     except DatabaseError:
         return False
     finally:
-        try:
+        with contextlib.suppress(DatabaseError):
             database.close()
-        except DatabaseError:
-            pass
 
 
 @login_not_required
