@@ -87,3 +87,37 @@ def test_health_check_answers_503_within_5_s_when_the_database_stops_answering(
     assert response.json()["database"] == "unavailable"
     assert elapsed < 5
     assert silent_database, "the check did connect to the silent database"
+
+
+def env_example():
+    from django.conf import settings
+
+    values = {}
+    for line in (settings.BASE_DIR / ".env.example").read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+def test_the_compose_health_check_passes_with_the_example_configuration(client, settings):
+    """docker-compose asks http://localhost:8000/healthz; .env.example allows only the
+    public host name. The check must still be healthy (issue #12, fault 9)."""
+    import re
+
+    compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    url = re.search(r"urlopen\('(http://[^']+)'\)", compose).group(1)
+    host, path = re.match(r"http://([^/]+)(/.*)", url).groups()
+    settings.ALLOWED_HOSTS = env_example()["ALLOWED_HOSTS"].split(",")
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get(path, HTTP_HOST=host)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_other_pages_still_refuse_hosts_that_are_not_allowed(client, settings):
+    settings.ALLOWED_HOSTS = env_example()["ALLOWED_HOSTS"].split(",")
+    assert client.get("/konto/anmelden/", HTTP_HOST="localhost:8000").status_code == 400
+    assert client.post("/healthz", HTTP_HOST="localhost:8000").status_code == 400
