@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages and exports of a logged-in user are never kept by browsers or proxies.
+    "praevention.core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,6 +210,8 @@ else:
     EMAIL_HOST_USER = _MAIL_OPTIONS["username"]
     EMAIL_HOST_PASSWORD = _MAIL_OPTIONS["password"]
     EMAIL_USE_TLS = _MAIL_OPTIONS["use_tls"]
+# Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
+EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
 
 # The district is data, not code: its display name comes from the environment.

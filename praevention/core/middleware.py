@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -39,3 +40,22 @@ class HealthzMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` on every response to a logged-in user.
+
+    Pages and exports show the network's internal data (budgets, contacts): a shared
+    computer's browser cache or a caching proxy must not keep them (issue #12, fault 13).
+    Static files are served before this (whitenoise) and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
