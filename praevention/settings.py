@@ -210,6 +210,12 @@ else:
     EMAIL_HOST_USER = _MAIL_OPTIONS["username"]
     EMAIL_HOST_PASSWORD = _MAIL_OPTIONS["password"]
     EMAIL_USE_TLS = _MAIL_OPTIONS["use_tls"]
+# Password reset requests handled per address and per client machine in the window
+# (accounts/reset.py); more get a German 429.
+RESET_LIMIT_PER_ADDRESS = env.int("RESET_LIMIT_PER_ADDRESS", default=3)
+RESET_LIMIT_PER_IP = env.int("RESET_LIMIT_PER_IP", default=20)
+RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
+
 # Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
