@@ -327,9 +327,27 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 class ParticipationAdminForm(forms.ModelForm):
+    # Set by ParticipationAdmin.get_form: who saves, for the participation policy.
+    user = None
+
     class Meta:
         model = Participation
         fields = ("measure", "department", "role")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        measure = cleaned_data.get("measure") or getattr(self.instance, "measure", None)
+        department = cleaned_data.get("department")
+        if self.user is None or measure is None or department is None:
+            return cleaned_data
+        before = services.stored_participations(measure.pk)
+        after = [(d, r) for d, r in before if d != self.instance.department_id]
+        after = [(d, r) for d, r in after if d != department.pk]
+        after.append((department.pk, cleaned_data.get("role")))
+        errors = policy.participation_change_errors(self.user, before, after)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned_data
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -362,9 +380,25 @@ class ParticipationAdmin(SimpleHistoryAdmin):
         # Moving a row to another measure could leave the old one without its lead.
         return ("measure",) if obj is not None else ()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # the participation policy asks who saves
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return policy.can_edit(request.user, obj.measure)
+
     def has_delete_permission(self, request, obj=None):
         # Without an object this is the bulk delete, which cannot tell leads from
         # partners; a lead row alone would leave its measure without a lead.
         if obj is None or obj.role == LEAD:
             return False
-        return super().has_delete_permission(request, obj)
+        if not super().has_delete_permission(request, obj):
+            return False
+        # Removing another department is the lead department's (measures/policy.py).
+        before = services.stored_participations(obj.measure_id)
+        after = [(d, r) for d, r in before if d != obj.department_id]
+        return not policy.participation_change_errors(request.user, before, after)

@@ -164,7 +164,9 @@ def measure_create(*, measure, m2m, participations, by):
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations, by=by)
     measure.created_by = by
-    return _write(measure, m2m, participations, by)
+    short_lock_waits()
+    with explain_lock_timeout(measure.title):
+        return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic

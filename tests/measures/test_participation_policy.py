@@ -242,3 +242,41 @@ def test_core_team_member_may_create_a_measure_led_by_another_department(client,
 
     assert response.status_code == 302
     assert stored(Measure.objects.get(title="Gemeinsam angelegt")) == {"Ges": LEAD, "Jug": PARTNER}
+
+
+def test_single_participation_rows_in_the_admin_follow_the_same_rule(client, network):
+    """The participation admin (one row at a time) asks the same policy."""
+    net = network
+    user = net["people"]["partner_member"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    ges = net["measure"].participations.get(department=net["Ges"])
+
+    delete = client.post(
+        reverse("admin:measures_participation_delete", args=[ges.pk]), {"post": "yes"}
+    )
+    add = client.post(
+        reverse("admin:measures_participation_add"),
+        {"measure": net["measure"].pk, "department": net["Soz"].pk, "role": PARTNER},
+    )
+
+    assert delete.status_code == 403
+    assert add.status_code == 302
+    assert stored(net["measure"]) == {**BEFORE, "Soz": PARTNER}
+
+
+def test_lead_member_may_remove_a_partner_row_in_the_participation_admin(client, network):
+    net = network
+    user = net["people"]["lead_member"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    ges = net["measure"].participations.get(department=net["Ges"])
+
+    response = client.post(
+        reverse("admin:measures_participation_delete", args=[ges.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert stored(net["measure"]) == {"Sch": LEAD, "Jug": PARTNER}
