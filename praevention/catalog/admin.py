@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -136,6 +137,17 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
                 changed = usage.merge(target, entries, by=request.user)
             except ValidationError as busy:
                 self.message_user(request, " ".join(busy.messages), messages.ERROR)
+                return None
+            except IntegrityError:
+                self.message_user(
+                    request,
+                    _(
+                        "Die Einträge lassen sich nicht zusammenführen: danach gäbe es "
+                        "Doppelungen (z. B. zwei gleichnamige Ziele in einem Handlungsfeld). "
+                        "Nichts wurde geändert."
+                    ),
+                    messages.ERROR,
+                )
                 return None
             self.message_user(
                 request,

@@ -184,3 +184,25 @@ def test_core_team_members_cannot_merge(client, kernteam_jug):
     )
     assert response.status_code in (302, 403)
     assert TargetGroup.objects.filter(pk__in=[a.pk, b.pk]).count() == 2
+
+
+def test_a_merge_that_would_create_duplicates_changes_nothing(coordinator):
+    first = FieldOfAction.objects.create(name="Teilhabe A", position=90)
+    second = FieldOfAction.objects.create(name="Teilhabe B", position=91)
+    StrategicGoal.objects.create(field_of_action=first, title="Teilhabe sichern")
+    StrategicGoal.objects.create(field_of_action=second, title="Teilhabe sichern")
+
+    response = coordinator.post(
+        admin_url(FieldOfAction, "changelist"),
+        {
+            "action": "merge",
+            helpers.ACTION_CHECKBOX_NAME: [first.pk, second.pk],
+            "post": "yes",
+            "target": second.pk,
+        },
+        follow=True,
+    )
+
+    assert "lassen sich nicht zusammenführen" in response.text
+    assert FieldOfAction.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert first.strategic_goals.count() == 1
