@@ -69,10 +69,10 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
             used = usage.usage(entry)
             if used:
                 protected.append(
-                    _("%(entry)s – genutzt von %(uses)s; bitte archivieren oder zusammenführen")
+                    _("%(entry)s – genutzt von: %(uses)s; bitte archivieren oder zusammenführen")
                     % {
                         "entry": entry,
-                        "uses": ", ".join(f"{count} {label}" for label, count in used.items()),
+                        "uses": ", ".join(f"{label} {count}" for label, count in used.items()),
                     }
                 )
         return deleted, counts, perms_needed, protected
