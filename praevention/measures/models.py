@@ -333,8 +333,8 @@ class Measure(TimeStampedModel):
             field.queryset = field.queryset.choosable(keep)
 
     # Single-line texts and free texts, normalised (core/text.py) before they are validated.
-    LINE_FIELDS = ("title", "summary", "funding_source")
-    TEXT_FIELDS = ("description", "external_partners", "evaluation_notes", "links")
+    LINE_FIELDS = ("title", "funding_source")
+    TEXT_FIELDS = ("summary", "description", "external_partners", "evaluation_notes", "links")
 
     def clean_fields(self, exclude=None):
         """Normalise the texts first (NFC, invisible characters removed, trimmed), so a title
