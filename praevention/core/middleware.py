@@ -55,6 +55,11 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code >= 500:
+            # Not kept either; and asking who is logged in could wait once more for a
+            # database that just failed (issue #12, fault 8: fail fast).
+            add_never_cache_headers(response)
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)

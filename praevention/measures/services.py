@@ -92,7 +92,9 @@ def busy_error(title=None):
 
 def _is_lock_timeout(error):
     cause = error.__cause__
-    return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE or "lock timeout" in str(error)
+    # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`.
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code == LOCK_NOT_AVAILABLE
 
 
 def short_lock_waits():

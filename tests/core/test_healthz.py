@@ -121,3 +121,28 @@ def test_other_pages_still_refuse_hosts_that_are_not_allowed(client, settings):
     settings.ALLOWED_HOSTS = env_example()["ALLOWED_HOSTS"].split(",")
     assert client.get("/konto/anmelden/", HTTP_HOST="localhost:8000").status_code == 400
     assert client.post("/healthz", HTTP_HOST="localhost:8000").status_code == 400
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="libpq's connect timeout")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_pages_fail_fast_with_the_german_error_page_when_the_database_stops_answering(
+    koordination, silent_database
+):
+    from django.test import Client
+
+    browser = Client(raise_request_exception=False)
+    browser.force_login(koordination)
+    real = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=connections.settings["default"]["PORT"])
+    try:
+        started = time.monotonic()
+        response = browser.get("/massnahmen/")
+        elapsed = time.monotonic() - started
+    finally:
+        connection.close()
+        connection.settings_dict.update(real)
+
+    assert response.status_code == 500, response.content.decode()[:500]
+    assert "Interner Fehler" in response.content.decode(), response.content.decode()[:500]
+    assert elapsed < 5
