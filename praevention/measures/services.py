@@ -80,12 +80,11 @@ def busy_error(title=None):
     if title:
         message = _(
             "Die Maßnahme „%(title)s“ wird gerade von einem Import geändert, bitte gleich "
-            "erneut versuchen. Ihre Eingaben sind noch da."
+            "erneut versuchen."
         ) % {"title": title}
     else:
         message = _(
-            "Die Maßnahme wird gerade von einem Import geändert, bitte gleich erneut versuchen. "
-            "Ihre Eingaben sind noch da."
+            "Die Maßnahme wird gerade von einem Import geändert, bitte gleich erneut versuchen."
         )
     return ValidationError(message, code="busy")
 
