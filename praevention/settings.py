@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for the container's health check, which asks for host "localhost".
+    "praevention.core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages and exports of a logged-in user are never kept by browsers or proxies.
+    "praevention.core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,10 +99,25 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
     # A runaway query is cancelled instead of holding a worker (and its locks) forever.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    _DB_OPTIONS["options"] = (
         f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)}"
     )
+    # A database that does not answer (stopped, network partition) fails a new connection
+    # within seconds (libpq's connect_timeout covers the whole start-up), and an open one
+    # once sent data stays unacknowledged (tcp_user_timeout) or keepalives go unanswered.
+    _DB_OPTIONS["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT_S", default=3)
+    _DB_OPTIONS["keepalives"] = 1
+    _DB_OPTIONS["keepalives_idle"] = 30
+    _DB_OPTIONS["keepalives_interval"] = 5
+    _DB_OPTIONS["keepalives_count"] = 3
+    _DB_OPTIONS["tcp_user_timeout"] = env.int("DB_TCP_USER_TIMEOUT_MS", default=10_000)
+# /healthz answers 503 when the database has not answered within this many seconds.
+HEALTHZ_TIMEOUT_S = env.float("HEALTHZ_TIMEOUT_S", default=3.0)
+# A write waiting for a row lock (an import holds its rows until it commits) gives up after
+# this long with a German "please try again" instead of running into the statement timeout.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Figures and page fragments are cached per data version (praevention/core/dataversion.py):
@@ -121,11 +140,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "overview:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: 5 failures lock the account/IP pair for 15 minutes.
+# Login throttling (praevention/accounts/lockout.py, README "Sicherheit"): 5 failures lock
+# the pair of account (any letter case) and client machine for 15 minutes. Per pair, so
+# nobody behind the district's shared proxy can lock a colleague out; the client machine is
+# read from X-Forwarded-For only for requests from TRUSTED_PROXIES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "praevention.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "praevention.accounts.lockout.client_ip"
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -186,6 +211,14 @@ else:
     EMAIL_HOST_USER = _MAIL_OPTIONS["username"]
     EMAIL_HOST_PASSWORD = _MAIL_OPTIONS["password"]
     EMAIL_USE_TLS = _MAIL_OPTIONS["use_tls"]
+# Password reset requests handled per address and per client machine in the window
+# (accounts/reset.py); more get a German 429.
+RESET_LIMIT_PER_ADDRESS = env.int("RESET_LIMIT_PER_ADDRESS", default=3)
+RESET_LIMIT_PER_IP = env.int("RESET_LIMIT_PER_IP", default=20)
+RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
+
+# Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
+EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
 
 # The district is data, not code: its display name comes from the environment.

@@ -44,6 +44,9 @@ def _data_version_per_statement(request):
 def _test_settings(settings):
     """Tests render templates without collectstatic, and hash passwords fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client is always 127.0.0.1: the reset limits are tested on their own.
+    settings.RESET_LIMIT_PER_IP = 10_000
+    settings.RESET_LIMIT_PER_ADDRESS = 10_000
     # The test client and live server speak plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from praevention.accounts.forms import EmailAuthenticationForm
+from praevention.accounts.reset import PasswordResetView
 
 app_name = "accounts"
 
@@ -33,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "passwort/vergessen/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -1,9 +1,15 @@
 """Master data of the prevention chain; coordinators keep it, history shows who changed what."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from praevention.catalog import usage
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -16,7 +22,159 @@ from praevention.catalog.models import (
 )
 
 
-class OrderedNameAdmin(SimpleHistoryAdmin):
+class CatalogEntryAdmin(SimpleHistoryAdmin):
+    """Entries in use are archived or merged, never deleted (catalog/usage.py).
+
+    Deleting is refused while anything links to an entry: Django's delete pages list the
+    links as protected objects. The actions archive, restore and merge (which moves the
+    links and writes each measure's history) replace it.
+    """
+
+    actions = ("archive", "restore", "merge")
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "measure_count", "is_archived")
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), "is_archived")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if "is_archived" in fields else (*fields, "is_archived")
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # One query for the counts of the page's entries, not one per row.
+        self._measure_counts = usage.measure_counts(self.model, changelist.result_list)
+        return changelist
+
+    @admin.display(description=_("Maßnahmen"))
+    def measure_count(self, entry):
+        counts = getattr(self, "_measure_counts", None)
+        if counts is None:
+            return sum(usage.usage(entry).values())
+        return counts.get(entry.pk, 0)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "measure":
+            # The measure form's autocomplete offers no archived entries for new choices.
+            queryset = queryset.filter(is_archived=False)
+        return queryset, may_have_duplicates
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for entry in objs:
+            used = usage.usage(entry)
+            if used:
+                protected.append(
+                    _("%(entry)s – genutzt von: %(uses)s; bitte archivieren oder zusammenführen")
+                    % {
+                        "entry": entry,
+                        "uses": ", ".join(f"{label} {count}" for label, count in used.items()),
+                    }
+                )
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        # The confirmation page refused entries in use already; this guards a forged post.
+        for entry in queryset:
+            if usage.in_use(entry):
+                raise ValidationError(_("Genutzte Einträge werden archiviert, nicht gelöscht."))
+        super().delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj):
+        if usage.in_use(obj):
+            raise ValidationError(_("Genutzte Einträge werden archiviert, nicht gelöscht."))
+        super().delete_model(request, obj)
+
+    def _archive(self, request, queryset, archived):
+        changed = usage.set_archived(queryset, archived, request.user)
+        message = (
+            ngettext(
+                "%(count)d Eintrag wurde archiviert.",
+                "%(count)d Einträge wurden archiviert.",
+                changed,
+            )
+            if archived
+            else ngettext(
+                "%(count)d Eintrag wurde wiederhergestellt.",
+                "%(count)d Einträge wurden wiederhergestellt.",
+                changed,
+            )
+        )
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Ausgewählte Einträge archivieren"), permissions=["change"])
+    def archive(self, request, queryset):
+        self._archive(request, queryset, archived=True)
+
+    @admin.action(description=_("Ausgewählte Einträge wiederherstellen"), permissions=["change"])
+    def restore(self, request, queryset):
+        self._archive(request, queryset, archived=False)
+
+    @admin.action(
+        description=_("Ausgewählte Einträge zusammenführen"), permissions=["change", "delete"]
+    )
+    def merge(self, request, queryset):
+        entries = list(queryset)
+        if len(entries) < 2:
+            self.message_user(
+                request,
+                _("Zum Zusammenführen bitte mindestens zwei Einträge auswählen."),
+                messages.WARNING,
+            )
+            return None
+        if request.POST.get("post") == "yes":
+            target = next((e for e in entries if str(e.pk) == request.POST.get("target")), None)
+            if target is None:
+                self.message_user(
+                    request, _("Bitte den bleibenden Eintrag auswählen."), messages.ERROR
+                )
+                return None
+            try:
+                changed = usage.merge(target, entries, by=request.user)
+            except ValidationError as busy:
+                self.message_user(request, " ".join(busy.messages), messages.ERROR)
+                return None
+            except IntegrityError:
+                self.message_user(
+                    request,
+                    _(
+                        "Die Einträge lassen sich nicht zusammenführen: danach gäbe es "
+                        "Doppelungen (z. B. zwei gleichnamige Ziele in einem Handlungsfeld). "
+                        "Nichts wurde geändert."
+                    ),
+                    messages.ERROR,
+                )
+                return None
+            self.message_user(
+                request,
+                ngettext(
+                    "Zusammengeführt in „%(target)s“; %(count)d Maßnahme wurde angepasst.",
+                    "Zusammengeführt in „%(target)s“; %(count)d Maßnahmen wurden angepasst.",
+                    changed,
+                )
+                % {"target": target, "count": changed},
+                messages.SUCCESS,
+            )
+            return None
+        counts = usage.measure_counts(self.model, entries)
+        return TemplateResponse(
+            request,
+            "admin/catalog/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Einträge zusammenführen"),
+                "opts": self.model._meta,
+                "entries": [(entry, counts.get(entry.pk, 0)) for entry in entries],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class OrderedNameAdmin(CatalogEntryAdmin):
     """Shared by the catalogue lists that are ordered by `position`, then name."""
 
     list_display = ("name", "position", "updated_at")
@@ -63,7 +221,7 @@ class GoodPracticeCriterionAdmin(OrderedNameAdmin):
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(SimpleHistoryAdmin):
+class StrategicGoalAdmin(CatalogEntryAdmin):
     list_display = ("title", "field_of_action", "updated_at")
     list_filter = ("field_of_action",)
     list_select_related = ("field_of_action",)
@@ -75,7 +233,7 @@ class StrategicGoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceLevel)
-class EvidenceLevelAdmin(SimpleHistoryAdmin):
+class EvidenceLevelAdmin(CatalogEntryAdmin):
     list_display = ("level", "name", "updated_at")
     search_fields = ("name", "description")
     search_help_text = _("Suche nach Bezeichnung oder Beschreibung")
@@ -84,7 +242,7 @@ class EvidenceLevelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SocialSpace)
-class SocialSpaceAdmin(SimpleHistoryAdmin):
+class SocialSpaceAdmin(CatalogEntryAdmin):
     list_display = (
         "lor_number",
         "name",
@@ -105,4 +263,5 @@ class SocialSpaceAdmin(SimpleHistoryAdmin):
             _("Monitoring Soziale Stadtentwicklung (MSS)"),
             {"fields": ("mss_status_class", "mss_index")},
         ),
+        (_("Verwaltung"), {"fields": ("is_archived",)}),
     )

@@ -8,7 +8,36 @@ from simple_history.models import HistoricalRecords
 from praevention.core.models import TimeStampedModel
 
 
-class OrderedNameModel(TimeStampedModel):
+class CatalogQuerySet(models.QuerySet):
+    def active(self):
+        """Entries offered for new choices: not archived."""
+        return self.filter(is_archived=False)
+
+    def choosable(self, keep=()):
+        """What a measure's form offers: the active entries plus `keep` (ids the measure
+        already links to), so an archived entry stays on the measures that have it."""
+        return self.filter(Q(is_archived=False) | Q(pk__in=list(keep)))
+
+
+class ArchivableEntry(TimeStampedModel):
+    """A catalogue entry in use is archived instead of deleted (catalog/usage.py)."""
+
+    is_archived = models.BooleanField(
+        _("archiviert"),
+        default=False,
+        help_text=_(
+            "Archivierte Einträge stehen für neue Maßnahmen nicht mehr zur Auswahl; "
+            "Maßnahmen, die sie schon haben, behalten sie."
+        ),
+    )
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class OrderedNameModel(ArchivableEntry):
     """Catalogue entries have a unique name and a position for lists and matrices."""
 
     name = models.CharField(_("Bezeichnung"), max_length=200, unique=True)
@@ -83,7 +112,7 @@ class FieldOfAction(OrderedNameModel):
         ]
 
 
-class StrategicGoal(TimeStampedModel):
+class StrategicGoal(ArchivableEntry):
     field_of_action = models.ForeignKey(
         FieldOfAction,
         on_delete=models.PROTECT,
@@ -109,7 +138,7 @@ class StrategicGoal(TimeStampedModel):
         return self.title
 
 
-class EvidenceLevel(TimeStampedModel):
+class EvidenceLevel(ArchivableEntry):
     """Grüne-Liste style evidence: 0 not evaluated … 3 proven effective."""
 
     level = models.PositiveSmallIntegerField(_("Stufe"), unique=True)
@@ -142,7 +171,7 @@ class GoodPracticeCriterion(OrderedNameModel):
         ]
 
 
-class SocialSpaceQuerySet(models.QuerySet):
+class SocialSpaceQuerySet(CatalogQuerySet):
     def prognoseraeume(self):
         return self.filter(level=SocialSpace.Level.PROGNOSERAUM)
 
@@ -157,7 +186,7 @@ class SocialSpaceQuerySet(models.QuerySet):
         return self.filter(lor_number__startswith=space.lor_number)
 
 
-class SocialSpace(TimeStampedModel):
+class SocialSpace(ArchivableEntry):
     """A Lebensweltlich orientierter Raum (LOR 2021) of the district.
 
     LOR numbers nest: Prognoseraum 4 digits, Bezirksregion 6, Planungsraum 8, each

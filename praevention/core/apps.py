@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import fields
 
+        from praevention.core import checks  # noqa: F401 (registers the deploy checks)
+
         # Django 6.1's new blank choice label has no German translation yet: ours has both.
         fields.BLANK_CHOICE_LABEL = _("– bitte auswählen –")
 

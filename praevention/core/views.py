@@ -1,26 +1,71 @@
+import contextlib
+import threading
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+# The check still running from an earlier request (a frozen database): not started twice.
+_running_check = None
+_check_lock = threading.Lock()
+
+
+def _database_answers():
+    """SELECT 1 over a new connection of its own (with the connect timeout of the settings),
+    closed afterwards; True when the database answered."""
+    database = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except DatabaseError:
+        return False
+    finally:
+        with contextlib.suppress(DatabaseError):
+            database.close()
+
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for the load balancer: says only whether the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+    """Liveness for the load balancer: says only whether the database answers.
+
+    Answers within `settings.HEALTHZ_TIMEOUT_S` (default 3 s) whatever the database does:
+    the check runs in a thread on a connection of its own, and a database that does not
+    answer in time is reported as unavailable (503) instead of blocking the worker (issue
+    #12, fault 8). While an earlier check still hangs, no second one is started.
+    """
+    global _running_check
+    with _check_lock:
+        if _running_check is not None and _running_check.thread.is_alive():
+            check = None
+        else:
+            check = _running_check = _Check()
+    if check is None or not check.wait(settings.HEALTHZ_TIMEOUT_S):
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class _Check:
+    def __init__(self):
+        self.ok = False
+        self.thread = threading.Thread(target=self._run, name="healthz", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        self.ok = _database_answers()
+
+    def wait(self, timeout):
+        self.thread.join(timeout)
+        return not self.thread.is_alive() and self.ok
 
 
 def bad_request(request, exception=None):

@@ -407,12 +407,7 @@ class PartnersColumn(Column):
                 else:
                     errors.append(_("Unbekannter Fachbereich „%(name)s“.") % {"name": item})
                     continue
-            if role == Participation.Role.LEAD:
-                errors.append(
-                    _("„%(name)s“: Die Federführung gehört in die Spalte „Federführung“.")
-                    % {"name": item}
-                )
-                continue
+            # A second lead is refused by measures.rules, in the words the form uses.
             found.append((department, role))
         if errors:
             raise ValidationError(errors)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -66,7 +65,7 @@ def xlsx_bytes(measures):
     header_alignment = Alignment(vertical="top", wrap_text=True)
     header = []
     for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = text_safe_cell(sheet, title)
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = header_alignment

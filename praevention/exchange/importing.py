@@ -25,7 +25,7 @@ from praevention.exchange.columns import (
     norm,
 )
 from praevention.exchange.reading import FileRejected
-from praevention.measures import services
+from praevention.measures import rules, services
 from praevention.measures.models import Measure, Participation
 
 logger = logging.getLogger(__name__)
@@ -226,18 +226,11 @@ def _plan_row(number, values, measure, errors):
     participations = None
     if "lead" in values and "partners" in values:
         participations = [(values["lead"], Participation.Role.LEAD), *values["partners"]]
-        counted = set()
-        for department, _role in participations:
-            if department.pk in counted:
-                errors.append(
-                    RowError(
-                        number,
-                        BY_KEY["partners"].header,
-                        _("Der Fachbereich „%(name)s“ ist mehrfach eingetragen.")
-                        % {"name": department.short_name},
-                    )
-                )
-            counted.add(department.pk)
+        # The same rules, in the same words, as the form and the admin (measures/rules.py).
+        for invalid in rules.participation_errors(participations):
+            errors.extend(
+                RowError(number, BY_KEY["partners"].header, message) for message in invalid.messages
+            )
 
     before = _current_state(measure) if measure else None
     if measure is None:

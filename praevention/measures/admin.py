@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from praevention.measures import policy, rules, services
 from praevention.measures.models import Measure, Participation
 from praevention.measures.services import measure_set_archived
 from praevention.network.models import Person
@@ -33,45 +35,31 @@ class ParticipationInlineForm(forms.ModelForm):
 class ParticipationFormSet(BaseInlineFormSet):
     """The participations of one measure: exactly one lead, every department once."""
 
+    # Set by ParticipationInline.get_formset: who saves, for the participation policy.
+    user = None
+
+    def participations(self):
+        """[(department, role)] the rows will hold after the save."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("department") is None:
+                continue
+            rows.append((data["department"], data.get("role")))
+        return rows
+
     def clean(self):
         if any(self.errors):
             return
-        leads = 0
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE"):
-                continue
-            department = data.get("department")
-            if department is not None:
-                # View-only inlines carry their initial data: a pk, not a Department.
-                key = getattr(department, "pk", department)
-                if key in seen:
-                    raise ValidationError(
-                        _(
-                            "Der Fachbereich „%(department)s“ ist mehrfach eingetragen. "
-                            "Jeder Fachbereich kann nur einmal beteiligt sein."
-                        ),
-                        params={"department": department},
-                        code="duplicate_department",
-                    )
-                seen.add(key)
-            if data.get("role") == LEAD:
-                leads += 1
-        if leads == 0:
-            raise ValidationError(
-                _("Bitte genau einen Fachbereich mit der Rolle „Federführung“ eintragen."),
-                code="no_lead",
-            )
-        if leads > 1:
-            raise ValidationError(
-                _(
-                    "Eine Maßnahme hat genau eine Federführung; eingetragen sind "
-                    "%(count)s federführende Fachbereiche."
-                ),
-                params={"count": leads},
-                code="several_leads",
-            )
+        after = self.participations()
+        errors = rules.participation_errors(after)
+        if not errors and self.user is not None:
+            before = []
+            if self.instance.pk:
+                before = services.stored_participations(self.instance.pk)
+            errors = policy.participation_change_errors(self.user, before, after)
+        if errors:
+            raise ValidationError(errors)
         super().clean()
 
     @property
@@ -102,18 +90,36 @@ class ParticipationInline(admin.TabularInline):
         # A new measure starts with one empty row for its lead; existing ones have theirs.
         return 0 if obj is not None else 1
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The participation policy needs the saving user (measures/policy.py).
+        formset.user = request.user
+        return formset
+
 
 class MeasureAdminForm(forms.ModelForm):
-    """Refuses to save over a change made since the page was loaded (optimistic locking)."""
+    """Refuses to save over a change made since the page was loaded (optimistic locking).
+
+    Like the front end (`services.measure_update`), the check runs under the measure's row
+    lock: the admin's change view is one transaction, so the lock taken in `clean()` holds
+    until the save commits, and of two simultaneous saves of one version exactly one wins.
+    """
 
     # No Meta: the admin builds it from the fieldsets.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read from the database: the history's revert form edits an old copy.
         self.stored_version = self._stored_version()
         self.fields["loaded_version"].initial = self.stored_version
+        self.instance.limit_catalog_choices(self.fields)
+        # A change without the version it started from cannot be checked: refused.
+        self.fields["loaded_version"].required = self.stored_version is not None
+        self.fields["loaded_version"].error_messages["required"] = _(
+            "Das Formular ist unvollständig (die geladene Version fehlt). Bitte laden Sie die "
+            "Seite neu."
+        )
 
     def _stored_version(self):
         if not self.instance.pk:
@@ -122,19 +128,30 @@ class MeasureAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "loaded_version" in self.errors:
+            # Hidden, so the message goes to the top of the form.
+            for error in self.errors.pop("loaded_version"):
+                self.add_error(None, error)
+            return cleaned_data
         loaded = cleaned_data.get("loaded_version")
-        if loaded is not None and self.stored_version is not None:
+        if self.stored_version is None:
+            return cleaned_data
+        if connection.in_atomic_block:
+            # Held until the admin's transaction commits the save.
+            current = services.lock_measure(self.instance.pk, self.instance.title)
+        else:
             current = self._stored_version()
-            if current != loaded:
-                raise ValidationError(
-                    _(
-                        "Diese Maßnahme wurde geändert, nachdem Sie die Seite geöffnet haben "
-                        "(jetzt Version %(current)s, geöffnet Version %(loaded)s). Ihre "
-                        "Änderungen wurden nicht gespeichert. Bitte laden Sie die Seite neu."
-                    ),
-                    params={"current": current, "loaded": loaded},
-                    code="stale",
-                )
+        self.stored_version = current
+        if current != loaded:
+            raise ValidationError(
+                _(
+                    "Diese Maßnahme wurde geändert, nachdem Sie die Seite geöffnet haben "
+                    "(jetzt Version %(current)s, geöffnet Version %(loaded)s). Ihre "
+                    "Änderungen wurden nicht gespeichert. Bitte laden Sie die Seite neu."
+                ),
+                params={"current": current, "loaded": loaded},
+                code="stale",
+            )
         return cleaned_data
 
 
@@ -236,6 +253,13 @@ class MeasureAdmin(SimpleHistoryAdmin):
             kwargs["queryset"] = Person.objects.select_related("user", "department")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        # The object-level rule of the front end: core-team members their department's.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return policy.can_edit(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         """Measures are archived, not deleted; only a superuser may remove one for good."""
         return request.user.is_superuser and super().has_delete_permission(request, obj)
@@ -260,7 +284,11 @@ class MeasureAdmin(SimpleHistoryAdmin):
         changed = 0
         for measure in queryset:
             if measure.is_archived != archived:
-                measure_set_archived(measure=measure, archived=archived, by=request.user)
+                try:
+                    measure_set_archived(measure=measure, archived=archived, by=request.user)
+                except ValidationError as busy:
+                    self.message_user(request, " ".join(busy.messages), messages.ERROR)
+                    continue
                 self.log_change(
                     request,
                     measure,
@@ -299,9 +327,27 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 class ParticipationAdminForm(forms.ModelForm):
+    # Set by ParticipationAdmin.get_form: who saves, for the participation policy.
+    user = None
+
     class Meta:
         model = Participation
         fields = ("measure", "department", "role")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        measure = cleaned_data.get("measure") or getattr(self.instance, "measure", None)
+        department = cleaned_data.get("department")
+        if self.user is None or measure is None or department is None:
+            return cleaned_data
+        before = services.stored_participations(measure.pk)
+        after = [(d, r) for d, r in before if d != self.instance.department_id]
+        after = [(d, r) for d, r in after if d != department.pk]
+        after.append((department.pk, cleaned_data.get("role")))
+        errors = policy.participation_change_errors(self.user, before, after)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned_data
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -334,9 +380,25 @@ class ParticipationAdmin(SimpleHistoryAdmin):
         # Moving a row to another measure could leave the old one without its lead.
         return ("measure",) if obj is not None else ()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # the participation policy asks who saves
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return policy.can_edit(request.user, obj.measure)
+
     def has_delete_permission(self, request, obj=None):
         # Without an object this is the bulk delete, which cannot tell leads from
         # partners; a lead row alone would leave its measure without a lead.
         if obj is None or obj.role == LEAD:
             return False
-        return super().has_delete_permission(request, obj)
+        if not super().has_delete_permission(request, obj):
+            return False
+        # Removing another department is the lead department's (measures/policy.py).
+        before = services.stored_participations(obj.measure_id)
+        after = [(d, r) for d, r in before if d != obj.department_id]
+        return not policy.participation_change_errors(request.user, before, after)

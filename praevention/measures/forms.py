@@ -5,10 +5,15 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
-from praevention.measures.models import Measure, Participation
+from praevention.measures import rules
+from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
 from praevention.network.models import Department, Person
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The browser offers only plausible years (measures.models.FIRST_YEAR … LAST_YEAR).
+DATE = forms.DateInput(
+    attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"},
+    format="%Y-%m-%d",
+)
 
 
 class MeasureForm(forms.ModelForm):
@@ -76,6 +81,7 @@ class MeasureForm(forms.ModelForm):
         self.fields["social_spaces"].queryset = self.fields["social_spaces"].queryset.order_by(
             "lor_number"
         )
+        self.instance.limit_catalog_choices(self.fields)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()
@@ -202,22 +208,9 @@ class BaseParticipationFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        forms_ = self.active_forms()
-        leads = [f for f in forms_ if f.cleaned_data.get("role") == Participation.Role.LEAD]
-        if len(leads) != 1:
-            raise forms.ValidationError(
-                _("Bitte genau einen federführenden Fachbereich angeben."), code="one_lead"
-            )
-        seen = set()
-        for form in forms_:
-            department = form.cleaned_data["department"]
-            if department.pk in seen:
-                raise forms.ValidationError(
-                    _("Der Fachbereich „%(name)s“ ist mehrfach eingetragen."),
-                    params={"name": department},
-                    code="duplicate_department",
-                )
-            seen.add(department.pk)
+        errors = rules.participation_errors(self.participations())
+        if errors:
+            raise forms.ValidationError(errors)
 
     def participations(self):
         """[(department, role)] the user wants, for the service."""

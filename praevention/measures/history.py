@@ -115,6 +115,13 @@ def _names(snapshots):
         if target is Person:
             queryset = queryset.select_related("user", "department")
         names[name] = {pk: str(obj) for pk, obj in queryset.in_bulk(ids).items()} if ids else {}
+        missing = ids - names[name].keys()
+        if missing and hasattr(target, "history"):
+            # A deleted catalogue entry (merged into another) keeps its name in the history:
+            # its own last historical record. One query, only when something is missing.
+            records = target.history.filter(id__in=missing).order_by("id", "-history_date")
+            for record in records:
+                names[name].setdefault(record.id, str(record.instance))
     return names
 
 

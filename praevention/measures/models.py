@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,7 +18,39 @@ from praevention.catalog.models import (
     TargetGroup,
 )
 from praevention.core.models import TimeStampedModel
+from praevention.core.text import normalize_line, normalize_text
 from praevention.network.models import Department, Person
+
+# The longest free text a measure keeps (characters). The import refuses longer cells
+# (exchange/reading.py MAX_CELL_CHARS), so the form must too: what one accepts, the other reads.
+TEXT_MAX_LENGTH = 10_000
+# Dates of the network's measures: the strategy started in the 2010s, plans reach a few
+# decades ahead. A year outside is a typing slip ("0001", "20255"), not a plan.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def validate_plausible_year(value):
+    """A date of a measure lies in FIRST_YEAR … LAST_YEAR (four digits, plausible)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _(
+                "Das Jahr %(year)s ist nicht plausibel. Bitte ein Datum zwischen %(first)s und "
+                "%(last)s eingeben, das Jahr vierstellig (z. B. 31.12.2026)."
+            ),
+            params={"year": value.year, "first": FIRST_YEAR, "last": LAST_YEAR},
+            code="implausible_year",
+        )
+
+
+def long_text(label, **kwargs):
+    """A free text of a measure, at most TEXT_MAX_LENGTH characters (form, admin, import)."""
+    return models.TextField(
+        label,
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH), *kwargs.pop("validators", [])],
+        **kwargs,
+    )
 
 
 def validate_links(value):
@@ -108,14 +141,18 @@ class Measure(TimeStampedModel):
         PREVENT = "prevent", _("Vorbeugen (Kinder mit Risikofaktoren)")
         BOTH = "both", _("Beides")
 
-    title = models.CharField(_("Titel"), max_length=200, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
     summary = models.CharField(_("Kurzbeschreibung"), max_length=500, blank=True)
-    description = models.TextField(_("Beschreibung"), blank=True)
+    description = long_text(_("Beschreibung"))
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
-    start_date = models.DateField(_("Beginn"), null=True, blank=True)
-    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    start_date = models.DateField(
+        _("Beginn"), null=True, blank=True, validators=[validate_plausible_year]
+    )
+    end_date = models.DateField(
+        _("Ende"), null=True, blank=True, validators=[validate_plausible_year]
+    )
 
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="measures", blank=True, verbose_name=_("Zielgruppen")
@@ -151,7 +188,9 @@ class Measure(TimeStampedModel):
         validators=[MinValueValidator(0)],
     )
     funding_source = models.CharField(_("Finanzierungsquelle"), max_length=300, blank=True)
-    funding_ends_on = models.DateField(_("Finanzierung endet am"), null=True, blank=True)
+    funding_ends_on = models.DateField(
+        _("Finanzierung endet am"), null=True, blank=True, validators=[validate_plausible_year]
+    )
 
     contact_person = models.ForeignKey(
         Person,
@@ -161,8 +200,8 @@ class Measure(TimeStampedModel):
         related_name="contact_for",
         verbose_name=_("Ansprechperson"),
     )
-    external_partners = models.TextField(
-        _("Externe Partner"), blank=True, help_text=_("freie Träger, Vereine, Schulen …")
+    external_partners = long_text(
+        _("Externe Partner"), help_text=_("freie Träger, Vereine, Schulen …")
     )
     evidence_level = models.ForeignKey(
         EvidenceLevel,
@@ -178,9 +217,9 @@ class Measure(TimeStampedModel):
         blank=True,
         verbose_name=_("Good-Practice-Kriterien"),
     )
-    evaluation_notes = models.TextField(_("Evidenz und Evaluation"), blank=True)
-    links = models.TextField(
-        _("Links"), blank=True, validators=[validate_links], help_text=_("eine Adresse pro Zeile")
+    evaluation_notes = long_text(_("Evidenz und Evaluation"))
+    links = long_text(
+        _("Links"), validators=[validate_links], help_text=_("eine Adresse pro Zeile")
     )
 
     is_archived = models.BooleanField(_("archiviert"), default=False)
@@ -247,6 +286,16 @@ class Measure(TimeStampedModel):
                 name="measure_reach_actual_not_negative",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="measure_title_not_empty"),
+            # Titles that differ only in letter case look like one measure: one of them.
+            models.UniqueConstraint(
+                Lower("title"),
+                name="measure_title_unique_ci",
+                violation_error_code="title_taken",
+                violation_error_message=_(
+                    "Eine Maßnahme mit diesem Titel gibt es schon (Groß- und Kleinschreibung "
+                    "zählt nicht). Bitte einen unterscheidbaren Titel wählen."
+                ),
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="measure_version_positive"),
         ]
         indexes = [
@@ -262,6 +311,56 @@ class Measure(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    CATALOG_CHOICE_FIELDS = (*M2M_FIELDS, "evidence_level")
+
+    def limit_catalog_choices(self, fields):
+        """Offer archived catalogue entries only where this measure has them already.
+
+        `fields` are a form's fields by name (the edit form's or the admin's); fields not in
+        it are left alone. Prefetched relations (`with_relations`) cost no query.
+        """
+        for name in self.CATALOG_CHOICE_FIELDS:
+            field = fields.get(name)
+            if field is None:
+                continue
+            keep = []
+            if self.pk:
+                if name == "evidence_level":
+                    keep = [self.evidence_level_id] if self.evidence_level_id else []
+                else:
+                    keep = [obj.pk for obj in getattr(self, name).all()]
+            field.queryset = field.queryset.choosable(keep)
+
+    # Single-line texts and free texts, normalised (core/text.py) before they are validated.
+    LINE_FIELDS = ("title", "funding_source")
+    TEXT_FIELDS = ("summary", "description", "external_partners", "evaluation_notes", "links")
+
+    def clean_fields(self, exclude=None):
+        """Normalise the texts first (NFC, invisible characters removed, trimmed), so a title
+        of zero-width spaces is empty and "Café" in NFD is the same title as in NFC."""
+        for name in self.LINE_FIELDS:
+            if isinstance(getattr(self, name), str):
+                setattr(self, name, normalize_line(getattr(self, name)))
+        for name in self.TEXT_FIELDS:
+            if isinstance(getattr(self, name), str):
+                setattr(self, name, normalize_text(getattr(self, name)))
+        super().clean_fields(exclude)
+
+    def validate_constraints(self, exclude=None):
+        """The case-insensitive title rule names the title field, not the whole form."""
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.get(NON_FIELD_ERRORS, [])
+            taken = [e for e in general if getattr(e, "code", None) == "title_taken"]
+            if taken:
+                errors[NON_FIELD_ERRORS] = [e for e in general if e not in taken]
+                if not errors[NON_FIELD_ERRORS]:
+                    del errors[NON_FIELD_ERRORS]
+                errors.setdefault("title", []).extend(taken)
+            raise ValidationError(errors) from None
 
     def save(self, *args, **kwargs):
         """Every saved change is a new version: stale edits are recognised by it."""

@@ -4,10 +4,12 @@ Roles are model-level (groups); the object-level rule is that a core-team member
 change only measures in which their own department takes part.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from praevention.accounts import roles
+
+LEAD = "lead"  # Participation.Role.LEAD (the policy imports no models)
 
 
 def require(allowed):
@@ -63,3 +65,68 @@ def can_view_history(user, measure):
 def can_import(user):
     """Imports write many measures at once: coordinators only."""
     return is_network_member(user) and user.is_coordinator
+
+
+def _ids(participations):
+    """{department id: role} of [(department or id, role)]."""
+    return {getattr(department, "pk", department): role for department, role in participations}
+
+
+def _lead_id(by_department):
+    return next((pk for pk, role in by_department.items() if role == LEAD), None)
+
+
+def participation_change_errors(user, before, after):
+    """Why `user` may not change a measure's participations from `before` to `after`.
+
+    `before` and `after` are [(department or department id, role)]; `before` is empty for a
+    new measure and must be the stored state (read under the row lock by the services).
+    Returns a list of German messages, empty when the change is allowed.
+
+    Rule (issue #12, fault 1): coordinators and admins change anything. A core-team member's
+    save keeps their own department as a participant; only the members of the lead
+    department may change the lead or remove another department. Checked on the state
+    before *and* after the save, so a forged form cannot take a measure over or push a
+    department out.
+    """
+    if user.is_authenticated and user.is_coordinator:
+        return []
+    own = _department_id(user)
+    old, new = _ids(before), _ids(after)
+    errors = []
+    if own is None or own not in new:
+        errors.append(
+            _(
+                "Ihr eigener Fachbereich muss an der Maßnahme beteiligt bleiben. Eine Maßnahme "
+                "ohne Ihren Fachbereich kann nur die Koordination speichern."
+            )
+        )
+    if not old:
+        return errors
+    if own not in old:
+        errors.append(_("Ihr Fachbereich ist an dieser Maßnahme nicht beteiligt."))
+        return errors
+    old_lead = _lead_id(old)
+    if own != old_lead:
+        if _lead_id(new) != old_lead:
+            errors.append(
+                _(
+                    "Die Federführung können nur Mitglieder des federführenden Fachbereichs "
+                    "oder die Koordination ändern."
+                )
+            )
+        if any(pk not in new for pk in old if pk != own):
+            errors.append(
+                _(
+                    "Andere Fachbereiche können nur Mitglieder des federführenden Fachbereichs "
+                    "oder die Koordination austragen."
+                )
+            )
+    return errors
+
+
+def check_participation_change(user, before, after):
+    """Raise a German ValidationError when `participation_change_errors` finds any."""
+    errors = participation_change_errors(user, before, after)
+    if errors:
+        raise ValidationError(errors, code="participation_forbidden")

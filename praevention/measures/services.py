@@ -1,11 +1,14 @@
 """Writes that span a measure, its relations and its participations."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from praevention.measures import policy, rules
 from praevention.measures.history import changes_since
 from praevention.measures.models import Measure, Participation
 
@@ -69,13 +72,82 @@ def _sync_participations(measure, participations, by):
         write(department, role)
 
 
-def _check_participations(participations):
-    leads = [d for d, role in participations if role == Participation.Role.LEAD]
-    if len(leads) != 1:
-        raise ValidationError(_("Eine Maßnahme braucht genau einen federführenden Fachbereich."))
-    departments = [d.pk for d, _role in participations]
-    if len(departments) != len(set(departments)):
-        raise ValidationError(_("Jeder Fachbereich kann nur einmal beteiligt sein."))
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
+
+
+def busy_error(title=None):
+    """The German answer when a measure's row is locked by a long write (an import)."""
+    if title:
+        message = _(
+            "Die Maßnahme „%(title)s“ wird gerade von einem Import geändert, bitte gleich "
+            "erneut versuchen."
+        ) % {"title": title}
+    else:
+        message = _(
+            "Die Maßnahme wird gerade von einem Import geändert, bitte gleich erneut versuchen."
+        )
+    return ValidationError(message, code="busy")
+
+
+def _is_lock_timeout(error):
+    cause = error.__cause__
+    # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`.
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code == LOCK_NOT_AVAILABLE
+
+
+def short_lock_waits():
+    """Within the current transaction, a wait for a row lock ends after
+    `settings.DB_LOCK_TIMEOUT_MS` (default 3 s) instead of at the 30 s statement timeout.
+
+    Why: an import holds the locks of every row it writes until it commits; an edit of one
+    of those rows would otherwise wait until the worker's statement timeout and end in a 500.
+    PostgreSQL only; SQLite has no row locks.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{int(settings.DB_LOCK_TIMEOUT_MS)}ms"],
+            )
+
+
+@contextmanager
+def explain_lock_timeout(title=None):
+    """Turn an ended lock wait into the German `busy_error` (a ValidationError)."""
+    try:
+        yield
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise busy_error(title) from error
+        raise
+
+
+def lock_measure(pk, title=None):
+    """Lock the measure's row for this transaction and return its stored version.
+
+    Raises `busy_error` (ValidationError) when the row stays locked longer than the lock
+    timeout, Measure.DoesNotExist when it is gone.
+    """
+    short_lock_waits()
+    # A savepoint: an ended wait aborts only it, so a caller inside a larger transaction
+    # (the admin's change view) can still show the message. The lock outlives the savepoint.
+    with explain_lock_timeout(title), transaction.atomic():
+        return Measure.objects.select_for_update().values_list("version", flat=True).get(pk=pk)
+
+
+def stored_participations(measure_pk):
+    """[(department id, role)] as stored now (read after `lock_measure`)."""
+    return list(
+        Participation.objects.filter(measure_id=measure_pk).values_list("department_id", "role")
+    )
+
+
+def _check_participations(participations, *, by, before=()):
+    """The participation rules (`rules`) and who may change them (`policy`), German errors."""
+    rules.check_participations(participations)
+    if by is not None:
+        policy.check_participation_change(by, before, participations)
 
 
 def _write(measure, m2m, participations, by):
@@ -91,9 +163,11 @@ def _write(measure, m2m, participations, by):
 @transaction.atomic
 def measure_create(*, measure, m2m, participations, by):
     """Save a new measure with its relations and participations in one transaction."""
-    _check_participations(participations)
+    _check_participations(participations, by=by)
     measure.created_by = by
-    return _write(measure, m2m, participations, by)
+    short_lock_waits()
+    with explain_lock_timeout(measure.title):
+        return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic
@@ -103,13 +177,11 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
     The row is locked first, so of two concurrent saves based on one version exactly one
     wins; the other raises StaleMeasureError and writes nothing.
     """
-    current_version = (
-        Measure.objects.select_for_update().values_list("version", flat=True).get(pk=measure.pk)
-    )
+    current_version = lock_measure(measure.pk, measure.title)
     if current_version != expected_version:
         current = Measure.objects.with_relations().get(pk=measure.pk)
         raise StaleMeasureError(current, changes_since(current, expected_version))
-    _check_participations(participations)
+    _check_participations(participations, by=by, before=stored_participations(measure.pk))
     measure.version = current_version
     return _write(measure, m2m, participations, by)
 
@@ -117,7 +189,9 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
 @transaction.atomic
 def measure_set_archived(*, measure, archived, by):
     """Archive instead of delete (and back); recorded in the history like any edit."""
-    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    short_lock_waits()
+    with explain_lock_timeout(measure.title), transaction.atomic():
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.is_archived == archived:
         return measure
     measure.is_archived = archived

@@ -160,7 +160,11 @@ def _archive_view(request, pk, archived):
     check = policy.can_archive if archived else policy.can_restore
     policy.require(check(request.user, measure))
     if request.method == "POST":
-        services.measure_set_archived(measure=measure, archived=archived, by=request.user)
+        try:
+            services.measure_set_archived(measure=measure, archived=archived, by=request.user)
+        except ValidationError as busy:
+            messages.error(request, " ".join(busy.messages))
+            return redirect(measure)
         if archived:
             messages.success(request, _("Die Maßnahme wurde archiviert."))
         else:

@@ -1,4 +1,8 @@
-"""The committee report as a spreadsheet: one sheet per matrix, plus the gap radar's lists."""
+"""The committee report as a spreadsheet: one sheet per matrix, plus the gap radar's lists.
+
+Every cell is written through `praevention.core.spreadsheets`, so a measure titled
+`=HYPERLINK(…)` stays text in a committee member's Excel (issue #12, fault 2).
+"""
 
 from io import BytesIO
 
@@ -197,11 +201,6 @@ def report_workbook(report, *, now, title=""):
             for row in report["funding_departments"]
         ],
     )
-    for sheet in workbook.worksheets[1:]:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if hasattr(cell.value, "isoformat"):
-                    cell.number_format = "DD.MM.YYYY"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

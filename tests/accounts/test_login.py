@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from praevention.accounts.reset import wait_for_mails
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,7 @@ def test_logout_needs_a_post_and_ends_the_session(client, kernteam_jug):
 def test_password_reset_sends_a_german_mail_with_a_link(client, kernteam_jug):
     response = client.post(reverse("accounts:password_reset"), {"email": kernteam_jug.email})
     assert response.status_code == 302
+    wait_for_mails()
     assert len(mail.outbox) == 1
     assert "neues Passwort" in mail.outbox[0].subject
     assert "/konto/passwort/neu/" in mail.outbox[0].body

@@ -174,7 +174,7 @@ def test_every_error_is_listed_by_row_and_column(coordinator, jugendamt):
         row(7, **{"Teilnehmende geplant": "viele", "Budget (EUR)": "teuer"}),  # 8
         row(8, Beginn="01.02.2025", Ende="01.01.2025"),  # 9
         row(9, Status="fertig"),  # 10
-        row(10, Beteiligte="Jug (Federführung)"),  # 11
+        row(10, Beteiligte="Ges (Federführung)"),  # 11: two leads
         row(11, Beteiligte="Jug (Partner)"),  # 12: lead twice
         row(12, Links="keine Adresse"),  # 13
         row(13, **{"Ansprechperson (E-Mail)": "niemand@example.org"}),  # 14
@@ -217,7 +217,7 @@ def test_every_error_is_listed_by_row_and_column(coordinator, jugendamt):
     assert "keine ganze Zahl" in messages[8, "Teilnehmende geplant"]
     assert messages[9, "Ende"] == "Das Ende darf nicht vor dem Beginn liegen."
     assert "kein zulässiger Wert" in messages[10, "Status"]
-    assert "Spalte „Federführung“" in messages[11, "Beteiligte"]
+    assert "genau einen federführenden Fachbereich" in messages[11, "Beteiligte"]
     assert "mehrfach" in messages[12, "Beteiligte"]
     assert "keine gültige Webadresse" in messages[13, "Links"]
     assert "mehrdeutig" in messages[15, "Sozialräume"]

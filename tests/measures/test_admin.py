@@ -117,7 +117,7 @@ def test_new_measure_with_two_leads_is_refused(admin_client, jugendamt, gesundhe
     )
 
     assert response.status_code == 200
-    assert "Eine Maßnahme hat genau eine Federführung" in response.text
+    assert "genau einen federführenden Fachbereich (eingetragen: 2)" in response.text
     assert not Measure.objects.exists()
     assert not Participation.objects.exists()
 
@@ -128,7 +128,7 @@ def test_new_measure_without_a_lead_is_refused(admin_client, jugendamt, gesundhe
     )
 
     assert response.status_code == 200
-    assert "Bitte genau einen Fachbereich mit der Rolle „Federführung“ eintragen." in response.text
+    assert "genau einen federführenden Fachbereich (eingetragen: 0)" in response.text
     assert not Measure.objects.exists()
 
 
@@ -137,7 +137,7 @@ def test_new_measure_with_its_participation_row_left_empty_is_refused(admin_clie
 
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
-    assert "Federführung" in formset.non_form_errors()[0]
+    assert "federführenden" in formset.non_form_errors()[0]
     assert not Measure.objects.exists()
 
 
@@ -158,7 +158,7 @@ def test_demoting_the_only_lead_is_refused(admin_client, jugendamt, gesundheitsa
     response = admin_client.post(change_url(measure), measure_data(rows, measure))
 
     assert response.status_code == 200
-    assert "Bitte genau einen Fachbereich" in response.text
+    assert "genau einen federführenden Fachbereich" in response.text
     assert measure.participations.get(role=LEAD).department == jugendamt
 
 
@@ -172,7 +172,7 @@ def test_deleting_the_lead_row_is_refused(admin_client, jugendamt, gesundheitsam
     response = admin_client.post(change_url(measure), data)
 
     assert response.status_code == 200
-    assert "Bitte genau einen Fachbereich" in response.text
+    assert "genau einen federführenden Fachbereich" in response.text
     assert measure.participations.filter(role=LEAD).exists()
 
 

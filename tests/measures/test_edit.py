@@ -204,7 +204,7 @@ def test_duplicate_title_is_a_german_field_error(client, kernteam_jug, jugendamt
     data = measure_post_data(participations=[(jugendamt, "lead", None)], title="Schon da")
     response = client.post(reverse("measures:create"), data)
     assert response.status_code == 400
-    assert "existiert bereits" in " ".join(response.context["form"].errors["title"])
+    assert "gibt es schon" in " ".join(response.context["form"].errors["title"])
 
 
 def test_missing_management_form_is_a_400_not_a_500(client, kernteam_jug):
@@ -217,14 +217,16 @@ def test_missing_management_form_is_a_400_not_a_500(client, kernteam_jug):
 def test_member_may_not_move_a_measure_out_of_reach_of_others(
     client, kernteam_jug, jugendamt, gesundheitsamt
 ):
-    """Removing one's own department is allowed; afterwards the member cannot edit any more."""
+    """Removing one's own department is refused (issue #12): the save keeps it a participant."""
     measure = MeasureFactory(lead=gesundheitsamt, partners=[jugendamt])
     client.force_login(kernteam_jug)
     data = measure_post_data(measure, existing_participations(measure))
     index = [p.department for p in measure.participations.all()].index(jugendamt)
     data[f"participations-{index}-DELETE"] = "on"
-    assert client.post(reverse("measures:edit", args=[measure.pk]), data).status_code == 302
-    assert client.get(reverse("measures:edit", args=[measure.pk])).status_code == 403
+    response = client.post(reverse("measures:edit", args=[measure.pk]), data)
+    assert response.status_code == 400
+    assert "Ihr eigener Fachbereich muss an der Maßnahme beteiligt bleiben" in response.text
+    assert client.get(reverse("measures:edit", args=[measure.pk])).status_code == 200
 
 
 def test_archive_and_restore_are_recorded_in_the_history(client, kernteam_jug, jugendamt):

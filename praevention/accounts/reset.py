@@ -1,0 +1,102 @@
+"""Password reset that tells nobody which addresses have an account (issue #12, fault 10).
+
+Two leaks are closed here. Timing: Django sends the reset mail inside the request, so a known
+address answered in ~360 ms (SMTP) and an unknown one in ~4 ms. The mail is now written and
+sent in a background thread after the form is handled, so both answer alike. Volume: without
+a limit anyone could flood a colleague's inbox. At most RESET_LIMIT_PER_ADDRESS requests per
+address and RESET_LIMIT_PER_IP per client machine (accounts/lockout.py) are handled per
+RESET_LIMIT_WINDOW_S; further requests get a German 429, whether the address is known or not.
+The counters live in the default cache (per worker process unless CACHE_URL names a shared one).
+"""
+
+import hashlib
+import logging
+import threading
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from praevention.accounts.lockout import client_ip
+from praevention.core.text import normalize_line
+
+logger = logging.getLogger(__name__)
+
+_threads: list[threading.Thread] = []
+
+
+def wait_for_mails(timeout: float = 10) -> None:
+    """Wait until every reset mail handed to a background thread has been sent (tests)."""
+    while _threads:
+        _threads.pop().join(timeout)
+
+
+def _send(form, args, kwargs, language):
+    try:
+        with translation.override(language):
+            PasswordResetForm.send_mail(form, *args, **kwargs)
+    except Exception:  # a failing mail server must not go unnoticed, nor crash anything
+        logger.exception("Password reset mail could not be sent")
+
+
+class BackgroundPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending its mail in a background thread."""
+
+    def send_mail(self, *args, **kwargs):
+        thread = threading.Thread(
+            target=_send,
+            args=(self, args, kwargs, translation.get_language()),
+            name="password-reset-mail",
+            daemon=True,
+        )
+        _threads.append(thread)
+        thread.start()
+
+
+def _key(kind, value):
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"password-reset:{kind}:{digest}"
+
+
+def _count(key):
+    """Add one request to the counter `key` within the window; return the new count."""
+    window = settings.RESET_LIMIT_WINDOW_S
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def over_limit(request, email: str) -> bool:
+    """Count this reset request; True when its address or client machine is over the limit."""
+    address = normalize_line(email).casefold()
+    by_address = _count(_key("address", address))
+    by_ip = _count(_key("ip", client_ip(request) or "unknown"))
+    return by_address > settings.RESET_LIMIT_PER_ADDRESS or by_ip > settings.RESET_LIMIT_PER_IP
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Rate-limited, and as fast for unknown addresses as for known ones."""
+
+    form_class = BackgroundPasswordResetForm
+
+    def form_valid(self, form):
+        if over_limit(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Für diese E-Mail-Adresse oder von diesem Rechner wurden zu viele Links "
+                    "angefordert. Bitte versuchen Sie es in einer Stunde erneut; ein bereits "
+                    "gesendeter Link gilt weiter."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)

@@ -1,0 +1,40 @@
+"""Checks of `manage.py check --deploy` beyond Django's own.
+
+Issue #12, fault 13: without a mail server, password-reset mails vanish silently (the
+SMTP default `localhost` has no mail server in the container); the deployment check says so.
+"""
+
+from django.conf import settings
+from django.core import checks
+
+# Backends that never deliver a mail to anyone.
+LOCAL_BACKENDS = ("console", "dummy", "locmem", "filebased")
+
+
+def _mail_backend():
+    mailers = getattr(settings, "MAILERS", None)
+    if mailers:
+        return mailers.get("default", {}).get("BACKEND", "")
+    return getattr(settings, "EMAIL_BACKEND", "")
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def mail_server_configured(app_configs=None, **kwargs):
+    """W001 when production would not send mails: a local-only backend, or SMTP without an
+    EMAIL_HOST set (then the default `localhost` is used, which rarely runs a mail server)."""
+    backend = _mail_backend()
+    local = any(f".{name}." in backend for name in LOCAL_BACKENDS)
+    unset_smtp = backend.endswith("smtp.EmailBackend") and not settings.EMAIL_HOST_CONFIGURED
+    if settings.DEBUG or not (local or unset_smtp):
+        return []
+    return [
+        checks.Warning(
+            "No mail server is configured: password-reset mails will not reach anyone.",
+            hint=(
+                "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+                "EMAIL_USE_TLS) to the district's SMTP server, see .env.example; if a mail "
+                "server really listens on localhost, set EMAIL_HOST=localhost."
+            ),
+            id="praevention.W001",
+        )
+    ]

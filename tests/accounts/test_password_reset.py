@@ -1,0 +1,98 @@
+"""Password reset tells nobody which addresses have an account, and cannot flood an inbox
+(issue #12, fault 10)."""
+
+import time
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.mail.backends import locmem
+from django.urls import reverse
+
+from praevention.accounts.reset import wait_for_mails
+
+pytestmark = pytest.mark.django_db
+
+RESET = reverse("accounts:password_reset")
+SLOW_SMTP_S = 0.6
+TOO_MANY = "wurden zu viele Links angefordert"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+    yield
+    wait_for_mails()
+    cache.clear()
+
+
+@pytest.fixture
+def slow_smtp(monkeypatch):
+    """A mail server that takes its time, like the district's SMTP relay."""
+    send = locmem.EmailBackend.send_messages
+
+    def slow(self, messages):
+        time.sleep(SLOW_SMTP_S)
+        return send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow)
+
+
+def timed_post(client, email):
+    started = time.monotonic()
+    response = client.post(RESET, {"email": email})
+    return response, time.monotonic() - started
+
+
+def test_known_and_unknown_addresses_answer_alike_and_without_waiting_for_the_mail(
+    client, kernteam_jug, slow_smtp
+):
+    known, known_s = timed_post(client, kernteam_jug.email)
+    unknown, unknown_s = timed_post(client, "niemand@ba-cw.berlin.de")
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    # The known address does not wait for the slow mail server.
+    assert known_s < SLOW_SMTP_S / 2, known_s
+    assert abs(known_s - unknown_s) < SLOW_SMTP_S / 2
+    wait_for_mails()
+    assert [message.to for message in mail.outbox] == [[kernteam_jug.email]]
+    assert "/konto/passwort/neu/" in mail.outbox[0].body
+
+
+def test_the_mail_is_german(client, kernteam_jug):
+    client.post(RESET, {"email": kernteam_jug.email})
+    wait_for_mails()
+    assert "neues Passwort" in mail.outbox[0].subject
+
+
+def test_one_address_gets_at_most_three_links_an_hour(client, settings, kernteam_jug):
+    settings.RESET_LIMIT_PER_ADDRESS = 3
+    answers = [client.post(RESET, {"email": kernteam_jug.email}) for _ in range(5)]
+    # Letter case does not make a new address.
+    answers.append(client.post(RESET, {"email": kernteam_jug.email.upper()}))
+
+    assert [a.status_code for a in answers] == [302, 302, 302, 429, 429, 429]
+    assert TOO_MANY in answers[-1].content.decode()
+    wait_for_mails()
+    assert len(mail.outbox) == 3
+
+
+def test_unknown_addresses_are_limited_the_same_way(client, settings):
+    settings.RESET_LIMIT_PER_ADDRESS = 3
+    codes = [client.post(RESET, {"email": "niemand@ba-cw.berlin.de"}).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+
+
+def test_one_machine_cannot_request_links_for_everybody(client, settings, kernteam_jug):
+    settings.RESET_LIMIT_PER_IP = 5
+    codes = [
+        client.post(RESET, {"email": f"person{n}@ba-cw.berlin.de"}).status_code for n in range(5)
+    ]
+    codes.append(client.post(RESET, {"email": kernteam_jug.email}).status_code)
+    assert codes == [302] * 5 + [429]
+    wait_for_mails()
+    assert mail.outbox == []
+    # Another machine is not affected.
+    other = client.post(RESET, {"email": kernteam_jug.email}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
