@@ -281,7 +281,7 @@ def since_of(data, *, before=None) -> Since:
     """
     from praevention.editions.models import Edition
 
-    offered = Edition.objects.listed()
+    offered = Edition.objects.listed().valid()
     if before is not None:
         offered = offered.filter(created_at__lt=before)
     since = Since(editions=list(offered[:50]))
