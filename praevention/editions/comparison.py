@@ -144,6 +144,7 @@ class Progress:
     deltas: list = field(default_factory=list)  # [Delta]
     structural: bool = True  # gap cells and overlaps compared (False for a date)
     quantity_differs: bool = False
+    filters_differ: bool = False  # then another selection: "new" may mean "now selected"
 
 
 def _euros(text):
@@ -190,6 +191,7 @@ def compare(then: dict, now: dict, *, since_label: str, structural: bool = True)
             old_overlaps[k] for k in old_overlaps.keys() - new_overlaps.keys()
         )
         progress.quantity_differs = then.get("quantity") != now.get("quantity")
+        progress.filters_differ = then.get("filters") != now.get("filters")
     old_totals, new_totals = then["totals"], now["totals"]
     progress.deltas = [
         Delta(_("Maßnahmen in der Auswahl"), then["measure_total"], now["measure_total"]),

@@ -114,6 +114,7 @@ def test_an_edition_stays_as_frozen_and_the_comparison_lists_exactly_the_changes
     budget = next(d for d in progress.deltas if d.label == "Budget")
     assert (budget.then, budget.now, budget.arrow) == (17000, 20500, "▲")
     assert "Seit dem letzten Bericht" in response.content.decode()
+    assert not progress.filters_differ and not progress.quantity_differs
 
 
 def test_an_edition_is_never_edited_and_a_withdrawn_one_stays_readable_and_marked(
