@@ -91,8 +91,9 @@ messages: install
 	DEBUG=1 SECRET_KEY=messages-only $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 # Screenshots of the main pages (1366 px and 390 px) for the README, on the demo data.
-screenshots: install browsers
-	SECRET_KEY=screenshots-only DEBUG=0 $(BIN)/python -m pytest -m screenshots -q tests/browser/test_screenshots.py
+screenshots: install browsers pdf-libs
+	SECRET_KEY=screenshots-only DEBUG=0 $(BIN)/python -m pytest -m screenshots -q tests/browser/test_screenshots.py \
+	  tests/editions/test_pdf_pictures.py
 	@echo "Screenshots in docs/screenshots/"
 
 clean:

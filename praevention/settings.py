@@ -265,5 +265,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint warns about every screen-only CSS property of overview.css in each PDF.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }

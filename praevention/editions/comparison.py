@@ -144,6 +144,7 @@ class Progress:
     deltas: list = field(default_factory=list)  # [Delta]
     structural: bool = True  # gap cells and overlaps compared (False for a date)
     quantity_differs: bool = False
+    filters_differ: bool = False  # then another selection: "new" may mean "now selected"
 
 
 def _euros(text):
@@ -190,6 +191,7 @@ def compare(then: dict, now: dict, *, since_label: str, structural: bool = True)
             old_overlaps[k] for k in old_overlaps.keys() - new_overlaps.keys()
         )
         progress.quantity_differs = then.get("quantity") != now.get("quantity")
+        progress.filters_differ = then.get("filters") != now.get("filters")
     old_totals, new_totals = then["totals"], now["totals"]
     progress.deltas = [
         Delta(_("Maßnahmen in der Auswahl"), then["measure_total"], now["measure_total"]),
@@ -281,7 +283,7 @@ def since_of(data, *, before=None) -> Since:
     """
     from praevention.editions.models import Edition
 
-    offered = Edition.objects.listed()
+    offered = Edition.objects.listed().valid()
     if before is not None:
         offered = offered.filter(created_at__lt=before)
     since = Since(editions=list(offered[:50]))

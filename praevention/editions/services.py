@@ -38,10 +38,12 @@ def edition_freeze(*, title: str, data, by, now=None) -> Edition:
         edition.page_html = page_html
         edition.pdf = pdf_bytes
         edition.xlsx = exports.report_workbook(report, now=now, title=title)
+        edition.full_clean()
         edition.save()
     return edition
 
 
+@transaction.atomic
 def edition_withdraw(*, edition: Edition, reason: str, by, now=None) -> Edition:
     """Mark `edition` withdrawn (kept and readable); withdrawing twice changes nothing."""
     if edition.is_withdrawn:
@@ -49,5 +51,6 @@ def edition_withdraw(*, edition: Edition, reason: str, by, now=None) -> Edition:
     edition.withdrawn_at = now or timezone.now()
     edition.withdrawn_by = by
     edition.withdrawal_reason = normalize_line(reason)
+    edition.full_clean(exclude=["figures", "page_html", "pdf", "xlsx"])
     edition.save(update_fields=list(Edition.WITHDRAWAL_FIELDS))
     return edition

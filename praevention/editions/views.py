@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,7 @@ from praevention.editions.forms import FreezeForm, WithdrawForm
 from praevention.editions.models import Edition
 from praevention.measures.policy import require
 from praevention.overview import exports, pdf
+from praevention.overview.scope import Scope
 
 
 def edition_list(request, form=None, status=200):
@@ -48,7 +50,8 @@ def freeze(request):
 
 
 def detail(request, pk):
-    """The edition as it was shown; `?seit=<earlier edition>` adds the progress since then."""
+    """The edition as it was shown; `?seit=<earlier edition>` or `?seit_datum=<JJJJ-MM-TT>`
+    (before the edition) adds the progress from then to the edition."""
     require(policy.can_view(request.user))
     edition = get_object_or_404(Edition.objects.select_related("created_by", "withdrawn_by"), pk=pk)
     since = comparison.since_of(request.GET, before=edition.created_at)
@@ -60,8 +63,16 @@ def detail(request, pk):
                 edition.figures,
                 since_label=comparison.edition_label(since.edition),
             )
+        elif since.day >= timezone.localtime(edition.created_at).date():
+            since.error = _("Bitte ein Datum vor dem Festschreiben dieser Ausgabe wählen.")
         else:
-            since.error = _("Ein festgeschriebener Bericht wird nur mit einem früheren verglichen.")
+            scope = Scope(QueryDict(edition.params))
+            progress = comparison.compare(
+                comparison.snapshot_on(since.day, scope),
+                edition.figures,
+                since_label=formats.date_format(since.day, "DATE_FORMAT"),
+                structural=False,
+            )
     return render(
         request,
         "editions/detail.html",

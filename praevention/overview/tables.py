@@ -6,6 +6,7 @@ nothing here queries the database.
 
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,7 +56,9 @@ def heat_legend(bounds):
     offset = HEAT_LEVELS - len(bounds)
     low = 1
     for index, bound in enumerate(bounds, start=1):
-        label = str(low) if low == bound else f"{low}–{bound}"
+        # Budgets reach millions: group thousands as the cells do (intcomma).
+        lower, upper = intcomma(low), intcomma(bound)
+        label = lower if low == bound else f"{lower}–{upper}"
         legend.append((index + offset, label))
         low = bound + 1
     return legend

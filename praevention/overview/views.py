@@ -42,7 +42,6 @@ def overview(request, matrix="zielgruppen"):
             "tabs": [(slug, tables.MATRIX_TITLES[slug]) for slug in tables.MATRIX_SLUGS],
             "query_string": scope.query_string(),
             "filters": scope.describe(),
-            "funding_tab": True,
             **pages.quantity_switch(scope),
             **extra,
         },
@@ -108,7 +107,7 @@ def report(request):
     require(policy.can_view_overview(request.user))
     context = pages.report_page(request.GET)
     since = comparison.since_of(request.GET)
-    if since.error is None and since.wanted:
+    if since.wanted and since.error is None:
         context["progress"] = comparison.progress_since(since, context)
     return render(
         request,

@@ -114,6 +114,7 @@ def test_an_edition_stays_as_frozen_and_the_comparison_lists_exactly_the_changes
     budget = next(d for d in progress.deltas if d.label == "Budget")
     assert (budget.then, budget.now, budget.arrow) == (17000, 20500, "▲")
     assert "Seit dem letzten Bericht" in response.content.decode()
+    assert not progress.filters_differ and not progress.quantity_differs
 
 
 def test_an_edition_is_never_edited_and_a_withdrawn_one_stays_readable_and_marked(
@@ -264,3 +265,20 @@ def test_the_demo_report_as_pdf(client, koordination):
         biggest = max(matrix.rows, key=lambda row: row.total)
         assert biggest.label.split()[0] in after
         assert f"{matrix.total:,}".replace(",", ".") in after
+
+
+def test_an_edition_compared_with_a_date_before_it(client, koordination, small_network):
+    client.force_login(koordination)
+    Measure.history.update(history_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    MeasureFactory(
+        title="Neu vor dem Ausschuss",
+        lead=small_network["kept"].lead_participation.department,
+    )
+    edition = freeze(client)
+    url = reverse("editions:detail", args=[edition.pk])
+    response = client.get(url, {"seit_datum": "2026-06-01"})
+    assert response.status_code == 200
+    assert [title for _pk, title in response.context["progress"].new] == ["Neu vor dem Ausschuss"]
+    response = client.get(url, {"seit_datum": edition.created_at.date().isoformat()})
+    assert response.status_code == 400
+    assert "vor dem Festschreiben" in response.content.decode()

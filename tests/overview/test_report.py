@@ -47,7 +47,8 @@ def test_the_report_states_date_and_filters_in_german(coordinator, network):
 def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(coordinator, network):
     response = coordinator.get(URL)
     html = response.content.decode()
-    assert html.count('class="report-section') == 8
+    # Summary with the top overlaps, four matrices, chain, regions with goals, expiring, funding.
+    assert html.count('class="report-section') == 9
     for heading in (
         "Überschneidungen",
         "Fachbereiche × Zielgruppen",
@@ -108,6 +109,8 @@ def test_the_export_is_an_xlsx_with_one_sheet_per_matrix(coordinator, network):
         "Ziele ohne Maßnahme",
         "Auslaufende Maßnahmen",
         "Drohende Lücken",
+        "Finanzierungsquellen",
+        "Budget nach Fachbereich",
     ]
 
 
