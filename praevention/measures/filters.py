@@ -1,11 +1,10 @@
 """The measure list's facets; the overview pages reuse them, so a matrix cell and its
 drill-down list always count the same measures."""
 
-import datetime
-
 import django_filters
+from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,18 +20,6 @@ from praevention.measures import search
 from praevention.measures.models import Measure, Participation
 from praevention.measures.widgets import Select
 from praevention.network.models import Department
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
-    for candidate in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def linked(through, field, **lookup):
@@ -143,8 +130,12 @@ class MeasureFilter(django_filters.FilterSet):
         method="filter_strategic_goal",
         empty_label=_("alle Ziele"),
     )
+    # A column of the measure itself: nothing to de-duplicate (DISTINCT would only cost a sort).
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=Measure.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     poverty_focus = django_filters.ChoiceFilter(
         label=_("Armutsbezug"),
@@ -218,17 +209,11 @@ class MeasureFilter(django_filters.FilterSet):
         return search.search(queryset, value)
 
     def filter_department(self, queryset, name, department):
-        lookup = {"measure": OuterRef("pk"), "department": department}
-        role = self.form.cleaned_data.get("role")
-        if role:
-            lookup["role"] = role
-        return queryset.filter(Exists(Participation.objects.filter(**lookup)))
+        return queryset.for_department(department, self.form.cleaned_data.get("role"))
 
     def filter_partner_department(self, queryset, name, department):
         """A second department in any role: the overview's drill-down for measures run jointly."""
-        return queryset.filter(
-            Exists(Participation.objects.filter(measure=OuterRef("pk"), department=department))
-        )
+        return queryset.for_department(department)
 
     def filter_target_group(self, queryset, name, value):
         return queryset.filter(linked(Measure.target_groups.through, "targetgroup", pk=value.pk))
@@ -261,10 +246,7 @@ class MeasureFilter(django_filters.FilterSet):
 
     def filter_ends_within(self, queryset, name, months):
         today = timezone.localdate()
-        until = add_months(today, int(months))
-        return queryset.filter(
-            Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
-        )
+        return queryset.ending_between(today, today + relativedelta(months=int(months)))
 
     def filter_queryset(self, queryset):
         archived = self.form.cleaned_data.get("archived")
@@ -274,10 +256,7 @@ class MeasureFilter(django_filters.FilterSet):
             queryset = queryset.active()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("ordering"):
-            ranked = (
-                search.terms(self.form.cleaned_data.get("q"))
-                and "rank" in queryset.query.annotations
-            )
+            ranked = search.ranks(self.form.cleaned_data.get("q"))
             queryset = queryset.order_by("-rank", "title") if ranked else queryset.order_by("title")
         return queryset
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
@@ -20,6 +22,11 @@ from praevention.core.models import TimeStampedModel
 from praevention.network.models import Department, Person
 
 
+def _window(start: datetime.date, end: datetime.date) -> tuple[Q, Q]:
+    """(the end date within [start, end], the end of funding within [start, end])."""
+    return Q(end_date__range=(start, end)), Q(funding_ends_on__range=(start, end))
+
+
 def validate_links(value):
     """One web address per line, each a valid http(s) URL."""
     check = URLValidator(schemes=["http", "https"])
@@ -37,30 +44,54 @@ def validate_links(value):
             ) from None
 
 
-class MeasureQuerySet(models.QuerySet):
-    def active(self):
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def active(self) -> "MeasureQuerySet":
         """Not archived: what the network currently works with."""
         return self.filter(is_archived=False)
 
-    def archived(self):
+    def archived(self) -> "MeasureQuerySet":
         return self.filter(is_archived=True)
 
-    def running(self):
+    def running(self) -> "MeasureQuerySet":
         return self.filter(status=Measure.Status.RUNNING)
 
-    def current(self):
-        """Planned or running: the default scope of overviews."""
-        return self.filter(status__in=[Measure.Status.PLANNED, Measure.Status.RUNNING])
+    def for_department(self, department: Department, role: str | None = None) -> "MeasureQuerySet":
+        """Measures in which the department takes part (in `role`, if given).
 
-    def for_department(self, department):
-        """Measures in which the department takes part, in any role."""
-        return self.filter(participations__department=department).distinct()
+        An EXISTS subquery: no join, so one row per measure and no DISTINCT, and aggregates can
+        count the rows of the result.
+        """
+        lookup = {"measure": models.OuterRef("pk"), "department": department}
+        if role:
+            lookup["role"] = role
+        return self.filter(models.Exists(Participation.objects.filter(**lookup)))
 
-    def led_by(self, department):
-        return self.filter(
-            participations__department=department,
-            participations__role=Participation.Role.LEAD,
+    def with_expiry(self, start: datetime.date, end: datetime.date) -> "MeasureQuerySet":
+        """Annotate `expires_on`: the earlier of the end date and the end of funding that falls
+        within [start, end] (both inclusive), NULL when neither does.
+
+        The rule "ends or loses its funding within the window" lives here and in
+        `ending_between`, for the list's "ends within n months" filter and the gap radar.
+        """
+        ends, funding_ends = _window(start, end)
+        return self.annotate(
+            expires_on=models.Case(
+                models.When(
+                    ends & ~(funding_ends & Q(funding_ends_on__lt=F("end_date"))), then="end_date"
+                ),
+                models.When(funding_ends, then="funding_ends_on"),
+                default=None,
+                output_field=models.DateField(),
+            )
         )
+
+    def ending_between(self, start: datetime.date, end: datetime.date) -> "MeasureQuerySet":
+        """Measures that end or lose their funding within [start, end], with `expires_on`.
+
+        The WHERE tests the two date columns directly (indexed), not the annotation.
+        """
+        ends, funding_ends = _window(start, end)
+        return self.with_expiry(start, end).filter(ends | funding_ends)
 
     def with_lead_name(self):
         """Annotate `lead_name`, the lead department's name, for sorting and lists."""

@@ -4,10 +4,10 @@ Each builder loads the catalogue once and runs a fixed set of queries, so a page
 number of queries for ten measures as for twenty thousand.
 """
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
-from praevention.measures.filters import add_months
 from praevention.network.models import Department
 from praevention.overview import gaps, matrices, selectors
 from praevention.overview.scope import CURRENT_STATUSES, Scope
@@ -28,7 +28,7 @@ def gap_scope(data):
 def horizon(today=None):
     """Today and the end of the six-month window, as the list's `ends_within=6` sees it."""
     today = today or timezone.localdate()
-    return today, add_months(today, gaps.HORIZON_MONTHS)
+    return today, today + relativedelta(months=gaps.HORIZON_MONTHS)
 
 
 class Catalogue:
@@ -120,7 +120,7 @@ def gap_radar(
         chain_cells = [by_phase[p.pk] for p in chain]
         side_cells = [by_phase[p.pk] for p in accompanying]
     total, expiring = selectors.expiring_measures(
-        measures.filter(status=gaps.RUNNING),
+        measures.running(),
         today=today,
         until=until,
         limit=expiring_limit or EXPIRING_LIMIT,

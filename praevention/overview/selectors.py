@@ -28,7 +28,6 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from praevention.catalog.models import SocialSpace, StrategicGoal
-from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
 from praevention.overview import figures
 
@@ -92,27 +91,17 @@ class Counts:
 
 
 def measure_ids(measures):
-    """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`.
-
-    Without DISTINCT (the status facet asks for it): `IN` ignores duplicates anyway, and
-    PostgreSQL then joins on the primary key instead of de-duplicating the ids first.
-    """
-    ids = measures.order_by().values("pk")
-    ids.query.distinct = False
-    return ids
+    """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`."""
+    return measures.order_by().values("pk")
 
 
 def scanned(measures):
     """The filtered measures as the FROM of an aggregate: one row per measure, unordered.
 
-    The list's filters use EXISTS and never join, so DISTINCT is redundant and dropped; should
-    a filter ever join, the aggregate falls back to `id IN (<filtered ids>)`.
+    The list's filters test links with EXISTS and never join or ask for DISTINCT
+    (`tests/overview/test_selectors.py` checks every facet), so the rows are unique per measure.
     """
-    rows = measures.order_by()
-    if len(rows.query.alias_map) > 1:
-        return MeasureFilter.base_queryset().filter(pk__in=measure_ids(measures))
-    rows.query.distinct = False
-    return rows
+    return measures.order_by()
 
 
 def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
@@ -333,14 +322,14 @@ def chain_counts(measures, *, today, until):
     Both link tables are unique per measure, so the joined rows are too.
     """
     running = Q(status=Status.RUNNING)
-    ending = Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
     rows = (
         scanned(measures)
+        .with_expiry(today, until)
         .values_list("life_phases", "target_groups")
         .annotate(
             running=Count("pk", filter=running),
             planned=Count("pk", filter=Q(status=Status.PLANNED)),
-            lasting=Count("pk", filter=running & ~ending),
+            lasting=Count("pk", filter=running & Q(expires_on__isnull=True)),
         )
         .order_by()
     )
@@ -359,7 +348,7 @@ def phase_pair_counts(measures, target_group):
     measure ⋈ measure_life_phases b WHERE the measure is running and has the target group
     GROUP BY 1, 2 (one row per measure and pair).
     """
-    running = measures.filter(status=Status.RUNNING).filter(
+    running = measures.running().filter(
         Exists(TargetGroupLink.objects.filter(measure=OuterRef("pk"), targetgroup=target_group))
     )
     rows = (
@@ -407,22 +396,7 @@ def expiring_measures(measures, *, today, until, limit):
     Each measure carries `expires_on` (the earlier of the two dates in the window) and the
     filter's `lead_name`. Two queries: a COUNT and the first `limit` rows by `expires_on`.
     """
-    end_soon = Q(end_date__range=(today, until))
-    funding_soon = Q(funding_ends_on__range=(today, until))
-    soon = (
-        scanned(measures)
-        .filter(end_soon | funding_soon)
-        .annotate(
-            expires_on=Case(
-                When(
-                    end_soon & funding_soon & Q(end_date__lte=F("funding_ends_on")), then="end_date"
-                ),
-                When(end_soon & funding_soon, then="funding_ends_on"),
-                When(end_soon, then="end_date"),
-                default="funding_ends_on",
-            )
-        )
-    )
+    soon = scanned(measures).ending_between(today, until)
     return figures.remember(soon, soon.count, "count"), list(
         soon.order_by("expires_on", "title")[:limit]
     )
