@@ -100,15 +100,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Figures and page fragments are cached per data version (praevention/core/dataversion.py):
+# The overview's figures are cached per data version (praevention/core/dataversion.py):
 # the default per-process memory cache is correct with several workers, a shared one saves work.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://praevention-figures")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend; a role's permissions are cached per data version.
-    "praevention.accounts.backends.RoleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

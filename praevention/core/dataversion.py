@@ -1,8 +1,8 @@
 """The version of the network's data: one token that every write replaces.
 
-Pages and figures that only read the measures, the catalogue and the network can be cached
-under this token (`overview.figures`, the measure list and detail fragments): after any change
-the key is new and everything is computed afresh. Database triggers replace the token on every
+The overview's figures, which only read the measures, the catalogue and the network, are
+cached under this token (`overview.figures`): after any change the key is new and everything is
+computed afresh. Database triggers replace the token on every
 statement that writes to a watched table (installed after every migrate, so tables added later
 are covered too), so bulk inserts, imports, raw SQL and restores count as reliably as forms.
 The token lives in the database: every worker process agrees on it, and a per-process cache
@@ -13,13 +13,11 @@ a transaction that reads cached figures after its own writes still sees the old 
 from contextvars import ContextVar
 
 from django.db import connections
-from django.utils import timezone
 
 from praevention.core.models import DataVersion
 
-# Apps whose tables the cached pages, figures and role permissions read (directly or through
-# the list's filters).
-WATCHED_APPS = ("measures", "catalog", "network", "auth", "contenttypes")
+# Apps whose tables the cached figures read (directly or through the list's filters).
+WATCHED_APPS = ("measures", "catalog", "network")
 TRIGGER = "data_version"
 _MISSING = object()
 _UNREAD = object()
@@ -37,30 +35,8 @@ def current_token():
     return token
 
 
-def fragment_version():
-    """What a cached page fragment varies on besides its own keys: data and today's date.
-
-    Lists filtered by "ends within n months" change at midnight without any write. None when
-    there is no token: then nothing may be cached.
-    """
-    token = current_token()
-    return f"{token}:{timezone.localdate().isoformat()}" if token else None
-
-
-FRAGMENT_TIMEOUT = 24 * 60 * 60
-
-
-def fragment_context():
-    """Context for `{% cache fragment_timeout name fragment_version … %}` in templates.
-
-    Without a data version the timeout is 0: Django's cache then stores nothing.
-    """
-    version = fragment_version()
-    return {"fragment_version": version, "fragment_timeout": FRAGMENT_TIMEOUT if version else 0}
-
-
 class DataVersionMiddleware:
-    """Reads the data version once per GET/HEAD request instead of once per cached part.
+    """Reads the data version once per GET/HEAD request instead of once per cached figure.
 
     Only for requests that do not write: a POST must see the token its own writes set.
     """

@@ -151,10 +151,11 @@ def gap_radar(
     }
 
 
-def committee_report(data):
-    """The report for the Jugendhilfeausschuss: overlaps, gaps and expiring measures."""
-    scope = Scope(data)
-    radar_scope = gap_scope(data)
+def committee_report(scope, radar_scope):
+    """The report for the Jugendhilfeausschuss: overlaps, gaps and expiring measures.
+
+    `scope` selects the measures of the matrices, `radar_scope` (`gap_scope`) those of the radar.
+    """
     catalogue = Catalogue()
     group_counts = selectors.target_group_matrix(scope.measures)
     built = [
@@ -163,8 +164,6 @@ def committee_report(data):
     ]
     matrix_list = [matrix for matrix, _extra in built]
     return {
-        "scope": scope,
-        "gap_scope": radar_scope,
         "filters": scope.describe(),
         "matrices": matrix_list,
         "shared": built[-1][1].get("shared", []),

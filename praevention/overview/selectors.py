@@ -1,7 +1,7 @@
 """Read-only aggregates for the overview, gap and report pages.
 
-Every function runs ONE query (two for the expiring list), whatever the data size, and reads
-its result from `figures` while the data is unchanged (one lookup of the data version). The
+Every function runs ONE query (two for the expiring list), whatever the data size; the pages
+cache what they build from them (`figures`) while the data is unchanged. The
 filtered measures are the FROM of each aggregate: the list's filters test links with EXISTS,
 so `measures ⋈ links ⋈ participations` has one row per measure, link and department and
 COUNT(*) counts measures without sorting for DISTINCT. A matrix is one statement: its cells,
@@ -29,7 +29,6 @@ from django.db.models.functions import Substr
 
 from praevention.catalog.models import SocialSpace, StrategicGoal
 from praevention.measures.models import Measure, Participation
-from praevention.overview import figures
 
 Status = Measure.Status
 TargetGroupLink = Measure.target_groups.through
@@ -155,7 +154,7 @@ def target_group_matrix(measures):
     with a link.
     """
     return Counts.from_union(
-        figures.rows(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
+        list(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
     )
 
 
@@ -163,13 +162,13 @@ def target_group_cells(measures):
     """Only the cells of `target_group_matrix` (for shared target groups): one GROUP BY."""
     rows = scanned(measures)
     cells = _part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT)
-    return Counts.from_union(figures.rows(cells))
+    return Counts.from_union(list(cells))
 
 
 def life_phase_matrix(measures):
     """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
     parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
-    return Counts.from_union(figures.rows(_union(parts)))
+    return Counts.from_union(list(_union(parts)))
 
 
 def overlap_counts(measures):
@@ -180,7 +179,7 @@ def overlap_counts(measures):
     rows = scanned(measures)
     parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
     parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
-    records = figures.rows(_union(parts))
+    records = list(_union(parts))
     return (
         Counts.from_union(r for r in records if r["kind"].startswith("g")),
         Counts.from_union(r for r in records if r["kind"].startswith("p")),
@@ -202,7 +201,7 @@ def social_space_matrix(measures):
     distinct = Count("pk", distinct=True)
     with_link = rows.filter(_linked(SocialSpaceLink))
     return Counts.from_union(
-        figures.rows(
+        list(
             _union(
                 [
                     _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
@@ -241,7 +240,7 @@ def department_matrix(measures):
         .order_by()
     )
     return Counts.from_union(
-        figures.rows(
+        list(
             _union(
                 [
                     _part(pairs, "c", n=COUNT_ROWS, row=DEPARTMENT, col=F("partner__department")),
@@ -260,8 +259,7 @@ def department_matrix(measures):
 
 def measure_count(measures):
     """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
-    rows = scanned(measures)
-    return figures.remember(rows, rows.count, "count")
+    return scanned(measures).count()
 
 
 def department_status_counts():
@@ -276,7 +274,7 @@ def department_status_counts():
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(department, status): n for department, status, n in figures.rows(rows)}
+    return {(department, status): n for department, status, n in rows}
 
 
 def measure_counts_by_status():
@@ -284,11 +282,7 @@ def measure_counts_by_status():
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
     """
-    counts = dict(
-        figures.rows(
-            Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by()
-        )
-    )
+    counts = dict(Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by())
     return [(status, label, counts.get(status, 0)) for status, label in Measure.Status.choices]
 
 
@@ -335,7 +329,7 @@ def chain_counts(measures, *, today, until):
     )
     return {
         (phase, group): ChainCell(r, p, lasting)
-        for phase, group, r, p, lasting in figures.rows(rows)
+        for phase, group, r, p, lasting in rows
         if phase is not None and group is not None
     }
 
@@ -357,7 +351,7 @@ def phase_pair_counts(measures, target_group):
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(a, b): n for a, b, n in figures.rows(rows)}
+    return {(a, b): n for a, b, n in rows}
 
 
 def region_supply(measures):
@@ -375,7 +369,7 @@ def region_supply(measures):
         )
         .order_by()
     )
-    return {region: (running, planned) for region, running, planned in figures.rows(rows) if region}
+    return {region: (running, planned) for region, running, planned in rows if region}
 
 
 def goals_without_measures(measures):
@@ -397,6 +391,4 @@ def expiring_measures(measures, *, today, until, limit):
     filter's `lead_name`. Two queries: a COUNT and the first `limit` rows by `expires_on`.
     """
     soon = scanned(measures).ending_between(today, until)
-    return figures.remember(soon, soon.count, "count"), list(
-        soon.order_by("expires_on", "title")[:limit]
-    )
+    return soon.count(), list(soon.order_by("expires_on", "title")[:limit])

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from praevention.measures.models import Measure
 from praevention.measures.policy import require
-from praevention.overview import exports, gaps, matrices, policy, report, selectors
+from praevention.overview import exports, figures, gaps, matrices, policy, report, selectors
 from praevention.overview.scope import Scope
 
 
@@ -18,6 +18,16 @@ def _status(scope):
 def start(request):
     """The network at a glance: status and departments, top overlaps, biggest gaps, changes."""
     require(policy.can_view_overview(request.user))
+    numbers = figures.remember(figures.page_key("start", ""), _start_figures)
+    return render(
+        request,
+        "overview/start.html",
+        {"nav": "start", **numbers, "measures": selectors.recent_changes(limit=20)},
+    )
+
+
+def _start_figures():
+    """What the start page counts: statuses, departments, top overlaps, biggest gaps."""
     scope = Scope(QueryDict())
     catalogue = report.Catalogue()
     departments = catalogue.departments
@@ -46,19 +56,13 @@ def start(request):
         catalogue.life_phases,
         catalogue.target_groups,
     )
-    return render(
-        request,
-        "overview/start.html",
-        {
-            "nav": "start",
-            "status_counts": selectors.measure_counts_by_status(),
-            "statuses": statuses,
-            "department_rows": department_rows,
-            "top_overlaps": matrices.top_overlaps(overlap_matrices, limit=5),
-            "biggest_gaps": gaps.biggest_gaps(rows, chain),
-            "measures": selectors.recent_changes(limit=20),
-        },
-    )
+    return {
+        "status_counts": selectors.measure_counts_by_status(),
+        "statuses": statuses,
+        "department_rows": department_rows,
+        "top_overlaps": matrices.top_overlaps(overlap_matrices, limit=5),
+        "biggest_gaps": gaps.biggest_gaps(rows, chain),
+    }
 
 
 def overview(request, matrix="zielgruppen"):
@@ -67,8 +71,10 @@ def overview(request, matrix="zielgruppen"):
     if matrix not in matrices.MATRIX_SLUGS:
         raise Http404
     scope = Scope(request.GET)
-    catalogue = report.Catalogue()
-    shown, extra = report.overview_matrix(matrix, scope, catalogue)
+    shown, extra = figures.remember(
+        figures.page_key("overview", scope.params.urlencode(), matrix),
+        lambda: report.overview_matrix(matrix, scope, report.Catalogue()),
+    )
     return render(
         request,
         "overview/overview.html",
@@ -95,7 +101,10 @@ def gap_radar(request):
     except ValueError:
         chosen = None
     catalogue = report.Catalogue()
-    radar = report.gap_radar(scope, catalogue, chosen_group_id=chosen)
+    radar = figures.remember(
+        figures.page_key("gaps", scope.params.urlencode(), chosen),
+        lambda: report.gap_radar(scope, catalogue, chosen_group_id=chosen),
+    )
     return render(
         request,
         "overview/gaps.html",
@@ -120,7 +129,7 @@ def gap_radar(request):
 def committee_report(request):
     """Print-ready report (A4) for the Jugendhilfeausschuss and the district assembly."""
     require(policy.can_view_overview(request.user))
-    context = report.committee_report(request.GET)
+    context = _committee_report(request.GET)
     return render(
         request,
         "overview/report.html",
@@ -139,8 +148,18 @@ def committee_report_xlsx(request):
     """The report's content as a spreadsheet, one sheet per matrix; coordinators only."""
     require(policy.can_export_report(request.user))
     now = timezone.localtime()
-    content = exports.report_workbook(report.committee_report(request.GET), now=now)
+    content = exports.report_workbook(_committee_report(request.GET), now=now)
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _committee_report(data):
+    """The report's content, its figures cached (the page and its XLSX share them)."""
+    scope, radar_scope = Scope(data), report.gap_scope(data)
+    content = figures.remember(
+        figures.page_key("report", scope.params.urlencode()),
+        lambda: report.committee_report(scope, radar_scope),
+    )
+    return {**content, "scope": scope, "gap_scope": radar_scope}
