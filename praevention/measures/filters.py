@@ -18,7 +18,6 @@ from praevention.catalog.models import (
 )
 from praevention.measures import search
 from praevention.measures.models import Measure, Participation
-from praevention.measures.widgets import Select
 from praevention.network.models import Department
 
 
@@ -49,7 +48,6 @@ class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
 
 class CatalogueChoiceField(django_filters.fields.ModelChoiceField):
     iterator = CatalogueChoiceIterator
-    widget = Select
 
 
 class CatalogueFilter(django_filters.ModelChoiceFilter):
@@ -98,7 +96,6 @@ class MeasureFilter(django_filters.FilterSet):
         choices=Participation.Role.choices,
         method="filter_noop",
         empty_label=_("jede Rolle"),
-        widget=Select,
     )
     target_group = CatalogueFilter(
         label=_("Zielgruppe"),
@@ -142,7 +139,6 @@ class MeasureFilter(django_filters.FilterSet):
         choices=FOCUS_CHOICES,
         method="filter_poverty_focus",
         empty_label=_("beides"),
-        widget=Select,
     )
     evidence_level = CatalogueFilter(
         label=_("Evidenzstufe"),
@@ -160,7 +156,6 @@ class MeasureFilter(django_filters.FilterSet):
         choices=ARCHIVED_CHOICES,
         method="filter_noop",
         empty_label=_("ohne archivierte"),
-        widget=Select,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sortierung"),
@@ -183,7 +178,6 @@ class MeasureFilter(django_filters.FilterSet):
             "-lead": _("Federführung (absteigend)"),
         },
         empty_label=_("Relevanz / Titel"),
-        widget=Select,
     )
 
     class Meta:
