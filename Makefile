@@ -17,7 +17,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
-	@echo "make test   – ruff and the whole test suite on a throwaway PostgreSQL"
+	@echo "make test   – ruff, mypy and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
 	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
 
@@ -61,6 +61,8 @@ browsers:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# Types of the modules listed in pyproject.toml ([tool.mypy] files), with django-stubs.
+	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -83,4 +85,4 @@ screenshots: install browsers
 	@echo "Screenshots in docs/screenshots/"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

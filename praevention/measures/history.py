@@ -14,6 +14,7 @@ from django.apps import apps
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -49,7 +50,7 @@ class Change:
 class ChangeSet:
     version: int
     date: datetime
-    user: object
+    user: User | None
     created: bool = False
     changes: list = field(default_factory=list)
 

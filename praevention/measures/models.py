@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -241,6 +242,7 @@ class Measure(TimeStampedModel):
     )
 
     objects = MeasureQuerySet.as_manager()
+    _history_user: "User | None"  # who made a change: set by the services for simple-history
     history = HistoricalRecords(
         m2m_fields=[
             target_groups,
@@ -353,6 +355,7 @@ class Participation(TimeStampedModel):
         verbose_name=_("Fachbereich"),
     )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    _history_user: "User | None"  # who made a change: set by the services for simple-history
     history = HistoricalRecords()
 
     class Meta:

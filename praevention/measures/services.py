@@ -1,15 +1,25 @@
 """Writes that span a measure, its relations and its participations."""
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from praevention.measures.history import changes_since
+from praevention.accounts.models import User
+from praevention.measures.history import ChangeSet, changes_since
 from praevention.measures.models import Measure, Participation
+from praevention.network.models import Department
 
 M2M_FIELDS = Measure.M2M_FIELDS
+# [(department, role)]: who takes part in a measure, and how (a Participation.Role value).
+Participations = Sequence[tuple[Department, str]]
+# {M2M field name (Measure.M2M_FIELDS): the linked catalogue entries or their ids}
+Links = Mapping[str, Iterable[Any]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,18 +27,18 @@ class StaleMeasureError(Exception):
     """Someone saved the measure after the editor loaded it; nothing was written."""
 
     measure: Measure
-    changes: list = field(default_factory=list)
+    changes: list[ChangeSet] = field(default_factory=list)
 
     @property
-    def changed_by(self):
+    def changed_by(self) -> User | None:
         return self.changes[-1].user if self.changes else None
 
     @property
-    def changed_at(self):
+    def changed_at(self) -> datetime | None:
         return self.changes[-1].date if self.changes else None
 
     @property
-    def changed_fields(self):
+    def changed_fields(self) -> list[str]:
         labels = []
         for change_set in self.changes:
             for change in change_set.changes:
@@ -37,7 +47,7 @@ class StaleMeasureError(Exception):
         return labels
 
 
-def _sync_participations(measure, participations, by):
+def _sync_participations(measure: Measure, participations: Participations, by: User | None) -> None:
     """Make the measure's participations exactly `participations` [(department, role)].
 
     The lead is written last and a demoted lead first, so the "one lead" index never
@@ -51,7 +61,7 @@ def _sync_participations(measure, participations, by):
             participation._history_user = by
             participation.delete()
 
-    def write(department, role):
+    def write(department: Department, role: str) -> None:
         participation = current.get(department.pk)
         if participation is None:
             participation = Participation(measure=measure, department=department, role=role)
@@ -69,7 +79,7 @@ def _sync_participations(measure, participations, by):
         write(department, role)
 
 
-def _check_participations(participations):
+def _check_participations(participations: Participations) -> None:
     leads = [d for d, role in participations if role == Participation.Role.LEAD]
     if len(leads) != 1:
         raise ValidationError(_("Eine Maßnahme braucht genau einen federführenden Fachbereich."))
@@ -78,7 +88,9 @@ def _check_participations(participations):
         raise ValidationError(_("Jeder Fachbereich kann nur einmal beteiligt sein."))
 
 
-def _write(measure, m2m, participations, by):
+def _write(
+    measure: Measure, m2m: Links, participations: Participations, by: User | None
+) -> Measure:
     measure._history_user = by
     measure.full_clean()
     measure.save()
@@ -89,7 +101,9 @@ def _write(measure, m2m, participations, by):
 
 
 @transaction.atomic
-def measure_create(*, measure, m2m, participations, by):
+def measure_create(
+    *, measure: Measure, m2m: Links, participations: Participations, by: User | None
+) -> Measure:
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations)
     measure.created_by = by
@@ -97,7 +111,14 @@ def measure_create(*, measure, m2m, participations, by):
 
 
 @transaction.atomic
-def measure_update(*, measure, m2m, participations, expected_version, by):
+def measure_update(
+    *,
+    measure: Measure,
+    m2m: Links,
+    participations: Participations,
+    expected_version: int,
+    by: User | None,
+) -> Measure:
     """Save an edit unless the measure changed since the editor loaded `expected_version`.
 
     The row is locked first, so of two concurrent saves based on one version exactly one
@@ -115,7 +136,7 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
 
 
 @transaction.atomic
-def measure_set_archived(*, measure, archived, by):
+def measure_set_archived(*, measure: Measure, archived: bool, by: User | None) -> Measure:
     """Archive instead of delete (and back); recorded in the history like any edit."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.is_archived == archived:
@@ -126,7 +147,7 @@ def measure_set_archived(*, measure, archived, by):
     return measure
 
 
-def save_or_explain(write):
+def save_or_explain(write: Callable[[], T]) -> T:
     """Run a write; a database rule it breaks becomes a German validation error, not a 500."""
     try:
         return write()

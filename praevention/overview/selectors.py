@@ -10,8 +10,12 @@ distinct measures, so a measure with several target groups or departments counts
 row and column, not once per cell.
 """
 
+import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import models
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -26,9 +30,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.functional import Promise
 
-from praevention.catalog.models import SocialSpace, StrategicGoal
-from praevention.measures.models import Measure, Participation
+from praevention.catalog.models import SocialSpace, StrategicGoal, TargetGroup
+from praevention.measures.models import Measure, MeasureQuerySet, Participation
 
 Status = Measure.Status
 TargetGroupLink = Measure.target_groups.through
@@ -52,22 +57,24 @@ REGION = Case(
     default=NULL_KEY,
 )
 PROGNOSERAUM = Substr("social_spaces__lor_number", 1, PGR_DIGITS)
+# A matrix's row or column: a catalogue entry's or department's id, or a LOR number.
+Key = int | str
 
 
 @dataclass
 class Counts:
     """The numbers of one matrix: cells by (row, column), distinct totals per row and column."""
 
-    cells: dict = field(default_factory=dict)
-    rows: dict = field(default_factory=dict)
-    columns: dict = field(default_factory=dict)
+    cells: dict[tuple[Key, Key], int] = field(default_factory=dict)
+    rows: dict[Key, int] = field(default_factory=dict)
+    columns: dict[Key, int] = field(default_factory=dict)
     total: int = 0
 
-    def cell(self, row, column):
+    def cell(self, row: Key, column: Key) -> int:
         return self.cells.get((row, column), 0)
 
     @classmethod
-    def from_union(cls, records):
+    def from_union(cls, records: Iterable[Mapping[str, Any]]) -> "Counts":
         """Sort the UNION ALL's rows by their kind: c(ell), r(ow), k (column) and t(otal).
 
         NULL keys come from measures without any link (LEFT JOIN) and are not shown.
@@ -89,12 +96,12 @@ class Counts:
         return counts
 
 
-def measure_ids(measures):
+def measure_ids(measures: MeasureQuerySet) -> models.QuerySet[Measure, Any]:
     """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`."""
     return measures.order_by().values("pk")
 
 
-def scanned(measures):
+def scanned(measures: MeasureQuerySet) -> MeasureQuerySet:
     """The filtered measures as the FROM of an aggregate: one row per measure, unordered.
 
     The list's filters test links with EXISTS and never join or ask for DISTINCT
@@ -103,7 +110,14 @@ def scanned(measures):
     return measures.order_by()
 
 
-def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
+def _part(
+    base: models.QuerySet[Any, Any],
+    kind: str,
+    *,
+    n: models.Aggregate,
+    row: models.Expression | F = NULL_ID,
+    col: models.Expression | F = NULL_ID,
+) -> models.QuerySet[Any, dict[str, Any]]:
     """One GROUP BY of a UNION ALL; the dimensions it does not group by are NULL."""
     return (
         base.annotate(kind=Value(kind, output_field=CharField()), row=row, col=col)
@@ -113,17 +127,26 @@ def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
     )
 
 
-def _union(parts):
+def _union(
+    parts: list[models.QuerySet[Any, dict[str, Any]]],
+) -> models.QuerySet[Any, dict[str, Any]]:
     first, *rest = parts
     # A model's default ordering would leak into the UNION; order by a selected column.
     return first.union(*rest, all=True).order_by("kind")
 
 
-def _linked(link):
+def _linked(link: Any) -> Exists:
+    """Whether a measure has a row in `link`, an M2M through model (e.g. TargetGroupLink)."""
     return Exists(link.objects.filter(measure_id=OuterRef("pk")))
 
 
-def _item_parts(rows, relation, link, tag="", totals=True):
+def _item_parts(
+    rows: MeasureQuerySet,
+    relation: str,
+    link: Any,
+    tag: str = "",
+    totals: bool = True,
+) -> list[models.QuerySet[Any, dict[str, Any]]]:
     """Cells, row totals and (optionally) column and grand totals of an item × department matrix.
 
     Link rows are unique per (measure, item) and participations per (measure, department), so
@@ -144,7 +167,7 @@ def _item_parts(rows, relation, link, tag="", totals=True):
     return parts
 
 
-def target_group_matrix(measures):
+def target_group_matrix(measures: MeasureQuerySet) -> Counts:
     """Target group × department: how many of `measures` each department runs per group.
 
     Returns Counts keyed by (target group id, department id), with distinct totals per target
@@ -158,20 +181,20 @@ def target_group_matrix(measures):
     )
 
 
-def target_group_cells(measures):
+def target_group_cells(measures: MeasureQuerySet) -> Counts:
     """Only the cells of `target_group_matrix` (for shared target groups): one GROUP BY."""
     rows = scanned(measures)
     cells = _part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT)
     return Counts.from_union(list(cells))
 
 
-def life_phase_matrix(measures):
+def life_phase_matrix(measures: MeasureQuerySet) -> Counts:
     """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
     parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
     return Counts.from_union(list(_union(parts)))
 
 
-def overlap_counts(measures):
+def overlap_counts(measures: MeasureQuerySet) -> tuple[Counts, Counts]:
     """(target group Counts, life phase Counts): cells and row totals only, for the dashboard.
 
     One query: the cell and row GROUP BYs of both matrices joined with UNION ALL.
@@ -186,7 +209,7 @@ def overlap_counts(measures):
     )
 
 
-def social_space_matrix(measures):
+def social_space_matrix(measures: MeasureQuerySet) -> Counts:
     """Social space × department with roll-up: keyed by (LOR number, department id).
 
     A measure counts for every Bezirksregion it is linked to (directly or through a
@@ -216,7 +239,7 @@ def social_space_matrix(measures):
     )
 
 
-def department_matrix(measures):
+def department_matrix(measures: MeasureQuerySet) -> Counts:
     """Department × department: the measures two departments run jointly.
 
     Returns Counts keyed by (department id, department id); the diagonal holds each
@@ -257,12 +280,12 @@ def department_matrix(measures):
     )
 
 
-def measure_count(measures):
+def measure_count(measures: MeasureQuerySet) -> int:
     """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
     return scanned(measures).count()
 
 
-def department_status_counts():
+def department_status_counts() -> dict[tuple[int, str], int]:
     """{(department id, status): measures} of the non-archived measures, any role.
 
     One query: SELECT department_id, status, COUNT(*) FROM participation JOIN measure WHERE
@@ -277,7 +300,7 @@ def department_status_counts():
     return {(department, status): n for department, status, n in rows}
 
 
-def measure_counts_by_status():
+def measure_counts_by_status() -> list[tuple[str, str | Promise, int]]:
     """[(status, label, count)] of non-archived measures in the order of the status choices.
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
@@ -286,7 +309,7 @@ def measure_counts_by_status():
     return [(status, label, counts.get(status, 0)) for status, label in Measure.Status.choices]
 
 
-def recent_changes(limit=10):
+def recent_changes(limit: int = 10) -> list[Measure]:
     """The non-archived measures changed last, with what the measure table shows.
 
     Three queries: the measures by updated_at, their participations with departments (lead
@@ -302,12 +325,14 @@ class ChainCell:
     lasting: int = 0  # running and neither ending nor losing its funding before `until`
 
     @property
-    def expires(self):
+    def expires(self) -> bool:
         """Covered today, empty once the expiring measures are gone."""
         return self.running > 0 and self.lasting == 0
 
 
-def chain_counts(measures, *, today, until):
+def chain_counts(
+    measures: MeasureQuerySet, *, today: datetime.date, until: datetime.date
+) -> dict[tuple[int, int], ChainCell]:
     """{(life phase id, target group id): ChainCell} over `measures` (planned and running).
 
     Cells without any measure are missing. One query: SELECT lifephase_id, targetgroup_id and
@@ -334,7 +359,9 @@ def chain_counts(measures, *, today, until):
     }
 
 
-def phase_pair_counts(measures, target_group):
+def phase_pair_counts(
+    measures: MeasureQuerySet, target_group: TargetGroup
+) -> dict[tuple[int, int], int]:
     """{(life phase id, life phase id): running measures of the target group in both phases}.
 
     Tells whether a measure carries the group across a transition (e.g. Kita → school).
@@ -354,7 +381,7 @@ def phase_pair_counts(measures, target_group):
     return {(a, b): n for a, b, n in rows}
 
 
-def region_supply(measures):
+def region_supply(measures: MeasureQuerySet) -> dict[str, tuple[int, int]]:
     """{Bezirksregion LOR number: (running, planned)} measures linked to the region or below.
 
     One query: SELECT the region prefix, two filtered COUNT(DISTINCT id) FROM measures ⋈
@@ -372,7 +399,7 @@ def region_supply(measures):
     return {region: (running, planned) for region, running, planned in rows if region}
 
 
-def goals_without_measures(measures):
+def goals_without_measures(measures: MeasureQuerySet) -> list[StrategicGoal]:
     """Strategic goals (with their field of action) that none of `measures` pursues.
 
     One query: SELECT goal.*, field.* FROM strategic goal JOIN field of action WHERE NOT EXISTS
@@ -384,11 +411,13 @@ def goals_without_measures(measures):
     return list(StrategicGoal.objects.select_related("field_of_action").filter(~Exists(linked)))
 
 
-def expiring_measures(measures, *, today, until, limit):
+def expiring_measures(
+    measures: MeasureQuerySet, *, today: datetime.date, until: datetime.date, limit: int
+) -> tuple[int, list[Measure]]:
     """(total, the first `limit` measures) of `measures` ending or losing funding by `until`.
 
     Each measure carries `expires_on` (the earlier of the two dates in the window) and the
     filter's `lead_name`. Two queries: a COUNT and the first `limit` rows by `expires_on`.
     """
     soon = scanned(measures).ending_between(today, until)
-    return soon.count(), list(soon.order_by("expires_on", "title")[:limit])
+    return soon.count(), list(soon.order_by(F("expires_on").asc(), "title")[:limit])
