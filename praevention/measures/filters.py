@@ -4,7 +4,6 @@ drill-down list always count the same measures."""
 import django_filters
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,15 +18,6 @@ from praevention.catalog.models import (
 from praevention.measures import search
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department
-
-
-def linked(through, field, **lookup):
-    """EXISTS over an M2M through table: no join, so no duplicate rows and no DISTINCT."""
-    return Exists(
-        through.objects.filter(
-            measure=OuterRef("pk"), **{f"{field}__{k}": v for k, v in lookup.items()}
-        )
-    )
 
 
 class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
@@ -67,6 +57,13 @@ class SocialSpaceFilter(CatalogueFilter):
 
 
 class MeasureFilter(django_filters.FilterSet):
+    # The catalogue facets and the measure's links they test (`filter_linked`).
+    LINKS = {
+        "target_group": "target_groups",
+        "life_phase": "life_phases",
+        "field_of_action": "fields_of_action",
+        "strategic_goal": "strategic_goals",
+    }
     ARCHIVED_CHOICES = [("only", _("nur archivierte")), ("all", _("alle, auch archivierte"))]
     FOCUS_CHOICES = [
         (Measure.PovertyFocus.MITIGATE, _("Folgen mildern")),
@@ -100,13 +97,13 @@ class MeasureFilter(django_filters.FilterSet):
     target_group = CatalogueFilter(
         label=_("Zielgruppe"),
         queryset=TargetGroup.objects.all(),
-        method="filter_target_group",
+        method="filter_linked",
         empty_label=_("alle Zielgruppen"),
     )
     life_phase = CatalogueFilter(
         label=_("Lebensphase"),
         queryset=LifePhase.objects.all(),
-        method="filter_life_phase",
+        method="filter_linked",
         empty_label=_("alle Lebensphasen"),
     )
     social_space = SocialSpaceFilter(
@@ -118,13 +115,13 @@ class MeasureFilter(django_filters.FilterSet):
     field_of_action = CatalogueFilter(
         label=_("Handlungsfeld"),
         queryset=FieldOfAction.objects.all(),
-        method="filter_field_of_action",
+        method="filter_linked",
         empty_label=_("alle Handlungsfelder"),
     )
     strategic_goal = CatalogueFilter(
         label=_("Strategisches Ziel"),
         queryset=StrategicGoal.objects.select_related("field_of_action"),
-        method="filter_strategic_goal",
+        method="filter_linked",
         empty_label=_("alle Ziele"),
     )
     # A column of the measure itself: nothing to de-duplicate (DISTINCT would only cost a sort).
@@ -209,31 +206,13 @@ class MeasureFilter(django_filters.FilterSet):
         """A second department in any role: the overview's drill-down for measures run jointly."""
         return queryset.for_department(department)
 
-    def filter_target_group(self, queryset, name, value):
-        return queryset.filter(linked(Measure.target_groups.through, "targetgroup", pk=value.pk))
-
-    def filter_life_phase(self, queryset, name, value):
-        return queryset.filter(linked(Measure.life_phases.through, "lifephase", pk=value.pk))
-
-    def filter_field_of_action(self, queryset, name, value):
-        return queryset.filter(
-            linked(Measure.fields_of_action.through, "fieldofaction", pk=value.pk)
-        )
-
-    def filter_strategic_goal(self, queryset, name, value):
-        return queryset.filter(
-            linked(Measure.strategic_goals.through, "strategicgoal", pk=value.pk)
-        )
+    def filter_linked(self, queryset, name, value):
+        """A catalogue facet: measures linked to the chosen entry."""
+        return queryset.linked_to(self.LINKS[name], pk=value.pk)
 
     def filter_social_space(self, queryset, name, space):
         """A space includes everything below it (LOR numbers nest by prefix)."""
-        return queryset.filter(
-            linked(
-                Measure.social_spaces.through,
-                "socialspace",
-                lor_number__startswith=space.lor_number,
-            )
-        )
+        return queryset.linked_to("social_spaces", lor_number__startswith=space.lor_number)
 
     def filter_poverty_focus(self, queryset, name, value):
         return queryset.filter(poverty_focus__in=[value, Measure.PovertyFocus.BOTH])

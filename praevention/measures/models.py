@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +67,18 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         if role:
             lookup["role"] = role
         return self.filter(models.Exists(Participation.objects.filter(**lookup)))
+
+    def linked_to(self, relation: str, **lookup: Any) -> "MeasureQuerySet":
+        """Measures with a catalogue link in `relation` (one of `Measure.M2M_FIELDS`) whose
+        entry matches `lookup` (e.g. `pk=3`, `lor_number__startswith="0430"`); any link without.
+
+        EXISTS over the link table: no join, so one row per measure and no DISTINCT.
+        """
+        entry = Measure._meta.get_field(relation).related_model._meta.model_name
+        links = getattr(Measure, relation).through.objects.filter(
+            measure=models.OuterRef("pk"), **{f"{entry}__{key}": v for key, v in lookup.items()}
+        )
+        return self.filter(models.Exists(links))
 
     def with_expiry(self, start: datetime.date, end: datetime.date) -> "MeasureQuerySet":
         """Annotate `expires_on`: the earlier of the end date and the end of funding that falls

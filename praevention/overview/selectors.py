@@ -36,9 +36,7 @@ from praevention.catalog.models import SocialSpace, StrategicGoal, TargetGroup
 from praevention.measures.models import Measure, MeasureQuerySet, Participation
 
 Status = Measure.Status
-TargetGroupLink = Measure.target_groups.through
 LifePhaseLink = Measure.life_phases.through
-SocialSpaceLink = Measure.social_spaces.through
 StrategicGoalLink = Measure.strategic_goals.through
 
 NULL_ID = Value(None, output_field=BigIntegerField())
@@ -135,15 +133,9 @@ def _union(
     return first.union(*rest, all=True).order_by("kind")
 
 
-def _linked(link: Any) -> Exists:
-    """Whether a measure has a row in `link`, an M2M through model (e.g. TargetGroupLink)."""
-    return Exists(link.objects.filter(measure_id=OuterRef("pk")))
-
-
 def _item_parts(
     rows: MeasureQuerySet,
     relation: str,
-    link: Any,
     tag: str = "",
     totals: bool = True,
 ) -> list[models.QuerySet[Any, dict[str, Any]]]:
@@ -159,7 +151,7 @@ def _item_parts(
         _part(rows, f"{tag}r", n=COUNT_ROWS, row=item),
     ]
     if totals:
-        with_link = rows.filter(_linked(link))
+        with_link = rows.linked_to(relation)
         parts += [
             _part(with_link, f"{tag}k", n=COUNT_ROWS, col=DEPARTMENT),
             _part(with_link, f"{tag}t", n=COUNT_ROWS),
@@ -176,9 +168,7 @@ def target_group_matrix(measures: MeasureQuerySet) -> Counts:
     links by group; measures with a link (EXISTS) ⋈ participation by department; measures
     with a link.
     """
-    return Counts.from_union(
-        list(_union(_item_parts(scanned(measures), "target_groups", TargetGroupLink)))
-    )
+    return Counts.from_union(list(_union(_item_parts(scanned(measures), "target_groups"))))
 
 
 def target_group_cells(measures: MeasureQuerySet) -> Counts:
@@ -190,7 +180,7 @@ def target_group_cells(measures: MeasureQuerySet) -> Counts:
 
 def life_phase_matrix(measures: MeasureQuerySet) -> Counts:
     """Life phase × department, like `target_group_matrix`; one query over measure_life_phases."""
-    parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink)
+    parts = _item_parts(scanned(measures), "life_phases")
     return Counts.from_union(list(_union(parts)))
 
 
@@ -200,8 +190,8 @@ def overlap_counts(measures: MeasureQuerySet) -> tuple[Counts, Counts]:
     One query: the cell and row GROUP BYs of both matrices joined with UNION ALL.
     """
     rows = scanned(measures)
-    parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
-    parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
+    parts = _item_parts(rows, "target_groups", tag="g", totals=False)
+    parts += _item_parts(rows, "life_phases", tag="p", totals=False)
     records = list(_union(parts))
     return (
         Counts.from_union(r for r in records if r["kind"].startswith("g")),
@@ -222,7 +212,7 @@ def social_space_matrix(measures: MeasureQuerySet) -> Counts:
     """
     rows = scanned(measures)
     distinct = Count("pk", distinct=True)
-    with_link = rows.filter(_linked(SocialSpaceLink))
+    with_link = rows.linked_to("social_spaces")
     return Counts.from_union(
         list(
             _union(
@@ -369,9 +359,7 @@ def phase_pair_counts(
     measure ⋈ measure_life_phases b WHERE the measure is running and has the target group
     GROUP BY 1, 2 (one row per measure and pair).
     """
-    running = measures.running().filter(
-        Exists(TargetGroupLink.objects.filter(measure=OuterRef("pk"), targetgroup=target_group))
-    )
+    running = measures.running().linked_to("target_groups", pk=target_group.pk)
     rows = (
         LifePhaseLink.objects.filter(measure_id__in=measure_ids(running))
         .values_list("lifephase_id", "measure__life_phases")
