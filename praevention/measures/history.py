@@ -17,25 +17,13 @@ from django.utils.translation import gettext as _
 from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
-    FieldOfAction,
-    GoodPracticeCriterion,
-    LifePhase,
-    SocialSpace,
-    StrategicGoal,
-    TargetGroup,
 )
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Person
 
 UNTRACKED = {"id", "created_at", "updated_at", "version", "created_by"}
-M2M_TARGETS = {
-    "target_groups": TargetGroup,
-    "life_phases": LifePhase,
-    "social_spaces": SocialSpace,
-    "fields_of_action": FieldOfAction,
-    "strategic_goals": StrategicGoal,
-    "good_practice_criteria": GoodPracticeCriterion,
-}
+# {M2M field: the catalogue model it links to}
+M2M_TARGETS = {name: Measure._meta.get_field(name).related_model for name in Measure.M2M_FIELDS}
 FK_TARGETS = {"evidence_level": EvidenceLevel, "contact_person": Person}
 
 

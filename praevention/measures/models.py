@@ -256,16 +256,7 @@ class Measure(TimeStampedModel):
 
     objects = MeasureQuerySet.as_manager()
     _history_user: "User | None"  # who made a change: set by the services for simple-history
-    history = HistoricalRecords(
-        m2m_fields=[
-            target_groups,
-            life_phases,
-            social_spaces,
-            fields_of_action,
-            strategic_goals,
-            good_practice_criteria,
-        ]
-    )
+    history = HistoricalRecords(m2m_fields=M2M_FIELDS)
 
     class Meta:
         verbose_name = _("Maßnahme")
