@@ -63,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "praevention.core.dataversion.DataVersionMiddleware",
     # Anonymous users see only views marked login_not_required (login, reset, healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns lockouts into the German lockout page.

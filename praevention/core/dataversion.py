@@ -2,15 +2,13 @@
 
 The overview's figures, which only read the measures, the catalogue and the network, are
 cached under this token (`overview.figures`): after any change the key is new and everything is
-computed afresh. Database triggers replace the token on every
-statement that writes to a watched table (installed after every migrate, so tables added later
-are covered too), so bulk inserts, imports, raw SQL and restores count as reliably as forms.
+computed afresh. Database triggers replace the token on every statement that writes to a
+watched table (installed after every migrate, so tables added later are covered too), so bulk
+inserts, imports, raw SQL and restores count as reliably as forms.
 The token lives in the database: every worker process agrees on it, and a per-process cache
 never serves stale pages. On PostgreSQL the token changes when the writing transaction commits:
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
-
-from contextvars import ContextVar
 
 from django.db import connections
 
@@ -19,38 +17,14 @@ from praevention.core.models import DataVersion
 # Apps whose tables the cached figures read (directly or through the list's filters).
 WATCHED_APPS = ("measures", "catalog", "network")
 TRIGGER = "data_version"
-_MISSING = object()
-_UNREAD = object()
-# The token of the current read-only request once read; _MISSING outside such a request.
-_request_token = ContextVar("data_version_request_token", default=_MISSING)
 
 
-def current_token():
-    """The token of the data as this request sees it; None when no write has set one."""
-    token = _request_token.get()
-    if token is _MISSING or token is _UNREAD:
-        token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-        if _request_token.get() is _UNREAD:
-            _request_token.set(token)
-    return token
+def current_token() -> str | None:
+    """The token of the data as it is now; None when no write has set one (nothing is cached).
 
-
-class DataVersionMiddleware:
-    """Reads the data version once per GET/HEAD request instead of once per cached figure.
-
-    Only for requests that do not write: a POST must see the token its own writes set.
+    Each page that caches its figures reads it once (`overview.figures.remember`).
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        reading = request.method in ("GET", "HEAD")
-        reset = _request_token.set(_UNREAD if reading else _MISSING)
-        try:
-            return self.get_response(request)
-        finally:
-            _request_token.reset(reset)
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def watched_tables(apps):
