@@ -17,9 +17,11 @@ class SafeModelChoiceField(forms.ModelChoiceField):
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
+    """The same for a list of ids (through `clean`, Django's public entry point)."""
+
+    def clean(self, value):
         try:
-            return super()._check_values(value)
+            return super().clean(value)
         except OverflowError:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
