@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -22,6 +21,9 @@ from praevention.catalog.models import (
 )
 from praevention.core.models import TimeStampedModel
 from praevention.network.models import Department, Person
+
+if TYPE_CHECKING:
+    from praevention.accounts.models import User
 
 
 def _window(start: datetime.date, end: datetime.date) -> tuple[Q, Q]:
