@@ -58,10 +58,10 @@ browsers:
 	  fi; \
 	fi
 
+# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	# Types of the modules listed in pyproject.toml ([tool.mypy] files), with django-stubs.
 	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
 
 format: install
