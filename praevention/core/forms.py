@@ -4,20 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-class SafeModelChoiceField(forms.ModelChoiceField):
-    """An id beyond the database's integer range is an invalid choice, not a 500 (SQLite)."""
+class OverflowIsInvalidChoice:
+    """An id beyond the database's integer range is an invalid choice, not a 500 (SQLite).
 
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
+    Wraps `clean`, Django's public entry point of a field.
+    """
 
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """The same for a list of ids (through `clean`, Django's public entry point)."""
+    error_messages: dict
 
     def clean(self, value):
         try:
@@ -28,3 +21,11 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 code="invalid_choice",
                 params={"value": "…"},
             ) from None
+
+
+class SafeModelChoiceField(OverflowIsInvalidChoice, forms.ModelChoiceField):
+    pass
+
+
+class SafeModelMultipleChoiceField(OverflowIsInvalidChoice, forms.ModelMultipleChoiceField):
+    pass
