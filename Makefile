@@ -17,7 +17,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
-	@echo "make test   – ruff and the whole test suite on a throwaway PostgreSQL"
+	@echo "make test   – ruff, mypy and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
 	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
 
@@ -58,9 +58,11 @@ browsers:
 	  fi; \
 	fi
 
+# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -97,4 +99,4 @@ screenshots: install browsers pdf-libs
 	@echo "Screenshots in docs/screenshots/"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

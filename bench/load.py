@@ -53,7 +53,6 @@ def sessions(count):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from praevention.accounts.backends import RoleBackend
     from praevention.accounts.models import User
 
     user = User.objects.get(email="koordination@demo.praeventionsnetz.de")
@@ -61,7 +60,7 @@ def sessions(count):
     for _ in range(count):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = f"{RoleBackend.__module__}.{RoleBackend.__qualname__}"
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")

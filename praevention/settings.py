@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "praevention.core.dataversion.DataVersionMiddleware",
     # Anonymous users see only views marked login_not_required (login, reset, healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns lockouts into the German lockout page.
@@ -120,15 +119,14 @@ HEALTHZ_TIMEOUT_S = env.float("HEALTHZ_TIMEOUT_S", default=3.0)
 DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Figures and page fragments are cached per data version (praevention/core/dataversion.py):
+# The overview's figures are cached per data version (praevention/core/dataversion.py):
 # the default per-process memory cache is correct with several workers, a shared one saves work.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://praevention-figures")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend; a role's permissions are cached per data version.
-    "praevention.accounts.backends.RoleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

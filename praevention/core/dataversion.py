@@ -1,80 +1,30 @@
 """The version of the network's data: one token that every write replaces.
 
-Pages and figures that only read the measures, the catalogue and the network can be cached
-under this token (`overview.cache`, the measure list and detail fragments): after any change
-the key is new and everything is computed afresh. Database triggers replace the token on every
-statement that writes to a watched table (installed after every migrate, so tables added later
-are covered too), so bulk inserts, imports, raw SQL and restores count as reliably as forms.
+The overview's figures, which only read the measures, the catalogue and the network, are
+cached under this token (`overview.cache`): after any change the key is new and everything is
+computed afresh. Database triggers replace the token on every statement that writes to a
+watched table (installed after every migrate, so tables added later are covered too), so bulk
+inserts, imports, raw SQL and restores count as reliably as forms.
 The token lives in the database: every worker process agrees on it, and a per-process cache
 never serves stale pages. On PostgreSQL the token changes when the writing transaction commits:
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
-from contextvars import ContextVar
-
 from django.db import connections
-from django.utils import timezone
 
 from praevention.core.models import DataVersion
 
-# Apps whose tables the cached pages, figures and role permissions read (directly or through
-# the list's filters).
-WATCHED_APPS = ("measures", "catalog", "network", "auth", "contenttypes")
+# Apps whose tables the cached figures read (directly or through the list's filters).
+WATCHED_APPS = ("measures", "catalog", "network")
 TRIGGER = "data_version"
-_MISSING = object()
-_UNREAD = object()
-# The token of the current read-only request once read; _MISSING outside such a request.
-_request_token = ContextVar("data_version_request_token", default=_MISSING)
 
 
-def current_token():
-    """The token of the data as this request sees it; None when no write has set one."""
-    token = _request_token.get()
-    if token is _MISSING or token is _UNREAD:
-        token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-        if _request_token.get() is _UNREAD:
-            _request_token.set(token)
-    return token
+def current_token() -> str | None:
+    """The token of the data as it is now; None when no write has set one (nothing is cached).
 
-
-def fragment_version():
-    """What a cached page fragment varies on besides its own keys: data and today's date.
-
-    Lists filtered by "ends within n months" change at midnight without any write. None when
-    there is no token: then nothing may be cached.
+    Each page that caches its figures reads it once (`overview.cache.remember`).
     """
-    token = current_token()
-    return f"{token}:{timezone.localdate().isoformat()}" if token else None
-
-
-FRAGMENT_TIMEOUT = 24 * 60 * 60
-
-
-def fragment_context():
-    """Context for `{% cache fragment_timeout name fragment_version … %}` in templates.
-
-    Without a data version the timeout is 0: Django's cache then stores nothing.
-    """
-    version = fragment_version()
-    return {"fragment_version": version, "fragment_timeout": FRAGMENT_TIMEOUT if version else 0}
-
-
-class DataVersionMiddleware:
-    """Reads the data version once per GET/HEAD request instead of once per cached part.
-
-    Only for requests that do not write: a POST must see the token its own writes set.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        reading = request.method in ("GET", "HEAD")
-        reset = _request_token.set(_UNREAD if reading else _MISSING)
-        try:
-            return self.get_response(request)
-        finally:
-            _request_token.reset(reset)
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def watched_tables(apps):

@@ -4,25 +4,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-class SafeModelChoiceField(forms.ModelChoiceField):
-    """An id beyond the database's integer range is an invalid choice, not a 500 (SQLite)."""
+class OverflowIsInvalidChoice:
+    """An id beyond the database's integer range is an invalid choice, not a 500 (SQLite).
 
-    def to_python(self, value):
+    Wraps `clean`, Django's public entry point of a field.
+    """
+
+    error_messages: dict
+
+    def clean(self, value):
         try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
+            return super().clean(value)
         except OverflowError:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
                 params={"value": "…"},
             ) from None
+
+
+class SafeModelChoiceField(OverflowIsInvalidChoice, forms.ModelChoiceField):
+    pass
+
+
+class SafeModelMultipleChoiceField(OverflowIsInvalidChoice, forms.ModelMultipleChoiceField):
+    pass

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure
-from praevention.overview import cache, selectors
+from praevention.overview import selectors
 
 SNAPSHOT_FORMAT = 1
 EDITION_PARAM = "seit"
@@ -34,12 +34,12 @@ def _money(value):
 def measure_states(measures) -> dict[str, list]:
     """{measure id (str): [title, version, status, budget "0.00"|None, planned, reached]}.
 
-    One query over the filtered measures (cached per data version).
+    One query over the filtered measures.
     """
     rows = selectors.scanned(measures).values_list("pk", *STATE_FIELDS).order_by()
     return {
         str(pk): [title, version, status, _money(budget), planned, reached]
-        for pk, title, version, status, budget, planned, reached in cache.rows(rows)
+        for pk, title, version, status, budget, planned, reached in rows
     }
 
 

@@ -8,7 +8,9 @@ import csv
 import datetime
 import io
 import uuid
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,7 +32,7 @@ class _Echo:
         return value
 
 
-def csv_cell(value):
+def csv_cell(value: object) -> str:
     """German spreadsheet conventions: 31.12.2025, 12500,50; text guarded against formulas."""
     if value is None:
         return ""
@@ -43,7 +45,7 @@ def csv_cell(value):
     return csv_escape(str(value))
 
 
-def csv_lines(measures):
+def csv_lines(measures: Iterable[Measure]) -> Iterator[str]:
     """The CSV as lines: UTF-8 BOM and ";" so a double click opens it cleanly in Excel."""
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(HEADERS)
@@ -52,7 +54,7 @@ def csv_lines(measures):
             yield writer.writerow([csv_cell(column.export(measure)) for column in COLUMNS])
 
 
-def xlsx_bytes(measures):
+def xlsx_bytes(measures: Iterable[Measure]) -> bytes:
     """An XLSX with a bold, frozen header row, an autofilter and readable column widths."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
@@ -90,7 +92,7 @@ def _uuid(kind, pk):
     return str(uuid.uuid5(_NAMESPACE, f"{kind}:{pk}"))
 
 
-HSDS_STATUS = {
+HSDS_STATUS: dict[str, str] = {
     Measure.Status.IDEA: "inactive",
     Measure.Status.PLANNED: "inactive",
     Measure.Status.RUNNING: "active",
@@ -99,7 +101,7 @@ HSDS_STATUS = {
 }
 
 
-def hsds_service(measure):
+def hsds_service(measure: Measure) -> dict[str, Any]:
     """One measure as an Open Referral HSDS 3.0 `service`.
 
     Mapped where HSDS has a field with the same meaning:
@@ -239,7 +241,7 @@ def _extension(measure):
     }
 
 
-def hsds_document(measures):
+def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
     """{"services": [...]} plus what the file is, under our extension key."""
     with german():
         services = [hsds_service(measure) for measure in measures]

@@ -1,11 +1,9 @@
 """The measure list's facets; the overview pages reuse them, so a matrix cell and its
 drill-down list always count the same measures."""
 
-import datetime
-
 import django_filters
+from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,29 +17,7 @@ from praevention.catalog.models import (
 )
 from praevention.measures import search
 from praevention.measures.models import Measure, Participation
-from praevention.measures.widgets import Select
 from praevention.network.models import Department
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
-    for candidate in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def linked(through, field, **lookup):
-    """EXISTS over an M2M through table: no join, so no duplicate rows and no DISTINCT."""
-    return Exists(
-        through.objects.filter(
-            measure=OuterRef("pk"), **{f"{field}__{k}": v for k, v in lookup.items()}
-        )
-    )
 
 
 class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
@@ -62,7 +38,6 @@ class CatalogueChoiceIterator(django_filters.fields.ModelChoiceIterator):
 
 class CatalogueChoiceField(django_filters.fields.ModelChoiceField):
     iterator = CatalogueChoiceIterator
-    widget = Select
 
 
 class CatalogueFilter(django_filters.ModelChoiceFilter):
@@ -82,6 +57,13 @@ class SocialSpaceFilter(CatalogueFilter):
 
 
 class MeasureFilter(django_filters.FilterSet):
+    # The catalogue facets and the measure's links they test (`filter_linked`).
+    LINKS = {
+        "target_group": "target_groups",
+        "life_phase": "life_phases",
+        "field_of_action": "fields_of_action",
+        "strategic_goal": "strategic_goals",
+    }
     ARCHIVED_CHOICES = [("only", _("nur archivierte")), ("all", _("alle, auch archivierte"))]
     FOCUS_CHOICES = [
         (Measure.PovertyFocus.MITIGATE, _("Folgen mildern")),
@@ -111,18 +93,17 @@ class MeasureFilter(django_filters.FilterSet):
         choices=Participation.Role.choices,
         method="filter_noop",
         empty_label=_("jede Rolle"),
-        widget=Select,
     )
     target_group = CatalogueFilter(
         label=_("Zielgruppe"),
         queryset=TargetGroup.objects.all(),
-        method="filter_target_group",
+        method="filter_linked",
         empty_label=_("alle Zielgruppen"),
     )
     life_phase = CatalogueFilter(
         label=_("Lebensphase"),
         queryset=LifePhase.objects.all(),
-        method="filter_life_phase",
+        method="filter_linked",
         empty_label=_("alle Lebensphasen"),
     )
     social_space = SocialSpaceFilter(
@@ -134,24 +115,27 @@ class MeasureFilter(django_filters.FilterSet):
     field_of_action = CatalogueFilter(
         label=_("Handlungsfeld"),
         queryset=FieldOfAction.objects.all(),
-        method="filter_field_of_action",
+        method="filter_linked",
         empty_label=_("alle Handlungsfelder"),
     )
     strategic_goal = CatalogueFilter(
         label=_("Strategisches Ziel"),
         queryset=StrategicGoal.objects.select_related("field_of_action"),
-        method="filter_strategic_goal",
+        method="filter_linked",
         empty_label=_("alle Ziele"),
     )
+    # A column of the measure itself: nothing to de-duplicate (DISTINCT would only cost a sort).
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=Measure.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     poverty_focus = django_filters.ChoiceFilter(
         label=_("Armutsbezug"),
         choices=FOCUS_CHOICES,
         method="filter_poverty_focus",
         empty_label=_("beides"),
-        widget=Select,
     )
     evidence_level = CatalogueFilter(
         label=_("Evidenzstufe"),
@@ -169,7 +153,6 @@ class MeasureFilter(django_filters.FilterSet):
         choices=ARCHIVED_CHOICES,
         method="filter_noop",
         empty_label=_("ohne archivierte"),
-        widget=Select,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sortierung"),
@@ -192,7 +175,6 @@ class MeasureFilter(django_filters.FilterSet):
             "-lead": _("Federführung (absteigend)"),
         },
         empty_label=_("Relevanz / Titel"),
-        widget=Select,
     )
 
     class Meta:
@@ -218,53 +200,26 @@ class MeasureFilter(django_filters.FilterSet):
         return search.search(queryset, value)
 
     def filter_department(self, queryset, name, department):
-        lookup = {"measure": OuterRef("pk"), "department": department}
-        role = self.form.cleaned_data.get("role")
-        if role:
-            lookup["role"] = role
-        return queryset.filter(Exists(Participation.objects.filter(**lookup)))
+        return queryset.for_department(department, self.form.cleaned_data.get("role"))
 
     def filter_partner_department(self, queryset, name, department):
         """A second department in any role: the overview's drill-down for measures run jointly."""
-        return queryset.filter(
-            Exists(Participation.objects.filter(measure=OuterRef("pk"), department=department))
-        )
+        return queryset.for_department(department)
 
-    def filter_target_group(self, queryset, name, value):
-        return queryset.filter(linked(Measure.target_groups.through, "targetgroup", pk=value.pk))
-
-    def filter_life_phase(self, queryset, name, value):
-        return queryset.filter(linked(Measure.life_phases.through, "lifephase", pk=value.pk))
-
-    def filter_field_of_action(self, queryset, name, value):
-        return queryset.filter(
-            linked(Measure.fields_of_action.through, "fieldofaction", pk=value.pk)
-        )
-
-    def filter_strategic_goal(self, queryset, name, value):
-        return queryset.filter(
-            linked(Measure.strategic_goals.through, "strategicgoal", pk=value.pk)
-        )
+    def filter_linked(self, queryset, name, value):
+        """A catalogue facet: measures linked to the chosen entry."""
+        return queryset.linked_to(self.LINKS[name], pk=value.pk)
 
     def filter_social_space(self, queryset, name, space):
         """A space includes everything below it (LOR numbers nest by prefix)."""
-        return queryset.filter(
-            linked(
-                Measure.social_spaces.through,
-                "socialspace",
-                lor_number__startswith=space.lor_number,
-            )
-        )
+        return queryset.linked_to("social_spaces", lor_number__startswith=space.lor_number)
 
     def filter_poverty_focus(self, queryset, name, value):
         return queryset.filter(poverty_focus__in=[value, Measure.PovertyFocus.BOTH])
 
     def filter_ends_within(self, queryset, name, months):
         today = timezone.localdate()
-        until = add_months(today, int(months))
-        return queryset.filter(
-            Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
-        )
+        return queryset.ending_between(today, today + relativedelta(months=int(months)))
 
     def filter_queryset(self, queryset):
         archived = self.form.cleaned_data.get("archived")
@@ -274,10 +229,7 @@ class MeasureFilter(django_filters.FilterSet):
             queryset = queryset.active()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("ordering"):
-            ranked = (
-                search.terms(self.form.cleaned_data.get("q"))
-                and "rank" in queryset.query.annotations
-            )
+            ranked = search.ranks(self.form.cleaned_data.get("q"))
             queryset = queryset.order_by("-rank", "title") if ranked else queryset.order_by("title")
         return queryset
 

@@ -14,27 +14,16 @@ from django.apps import apps
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
-    FieldOfAction,
-    GoodPracticeCriterion,
-    LifePhase,
-    SocialSpace,
-    StrategicGoal,
-    TargetGroup,
 )
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Person
 
 UNTRACKED = {"id", "created_at", "updated_at", "version", "created_by"}
-M2M_TARGETS = {
-    "target_groups": TargetGroup,
-    "life_phases": LifePhase,
-    "social_spaces": SocialSpace,
-    "fields_of_action": FieldOfAction,
-    "strategic_goals": StrategicGoal,
-    "good_practice_criteria": GoodPracticeCriterion,
-}
+# {M2M field: the catalogue model it links to}
+M2M_TARGETS = {name: Measure._meta.get_field(name).related_model for name in Measure.M2M_FIELDS}
 FK_TARGETS = {"evidence_level": EvidenceLevel, "contact_person": Person}
 
 
@@ -49,7 +38,7 @@ class Change:
 class ChangeSet:
     version: int
     date: datetime
-    user: object
+    user: User | None
     created: bool = False
     changes: list = field(default_factory=list)
 
@@ -126,18 +115,26 @@ def _names(snapshots):
 
 
 def _diff(before, after, names):
+    """The changes from record `before` to record `after` (a pair of (record, snapshot)).
+
+    The measure's own fields through simple-history's `diff_against`, in the form's order;
+    the catalogue links from the snapshots, which read each link table once for the whole
+    history (`diff_against` would query every link table for every pair of records).
+    """
+    (old_record, before), (new_record, after) = before, after
+    delta = new_record.diff_against(old_record, excluded_fields=UNTRACKED | set(M2M_TARGETS))
+    order = {model_field.name: n for n, model_field in enumerate(_tracked_fields())}
     changes = []
-    for model_field in _tracked_fields():
-        old, new = before.get(model_field.attname), after.get(model_field.attname)
-        if old != new:
-            related = names.get(model_field.name, {})
-            changes.append(
-                Change(
-                    str(model_field.verbose_name),
-                    _display(old, model_field, related),
-                    _display(new, model_field, related),
-                )
+    for change in sorted(delta.changes, key=lambda change: order[change.field]):
+        model_field = Measure._meta.get_field(change.field)
+        related = names.get(model_field.name, {})
+        changes.append(
+            Change(
+                str(model_field.verbose_name),
+                _display(change.old, model_field, related),
+                _display(change.new, model_field, related),
             )
+        )
     for name in M2M_TARGETS:
         if before.get(name, frozenset()) != after.get(name, frozenset()):
             changes.append(
@@ -191,15 +188,15 @@ def measure_history(measure):
     change_sets = []
     previous = None
     for version in sorted(by_version):
-        first, _last = by_version[version]
-        current = snapshots[version]
+        first, last = by_version[version]
+        current = (last, snapshots[version])
         change_sets.append(
             ChangeSet(
                 version=version,
                 date=first.history_date,
                 user=first.history_user,
                 created=previous is None,
-                changes=_diff(previous or {}, current, names) if previous is not None else [],
+                changes=_diff(previous, current, names) if previous is not None else [],
             )
         )
         previous = current

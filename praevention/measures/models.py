@@ -1,3 +1,6 @@
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
@@ -20,6 +23,15 @@ from praevention.catalog.models import (
 from praevention.core.models import TimeStampedModel
 from praevention.core.text import normalize_line, normalize_text
 from praevention.network.models import Department, Person
+
+if TYPE_CHECKING:
+    from praevention.accounts.models import User
+
+
+def _window(start: datetime.date, end: datetime.date) -> tuple[Q, Q]:
+    """(the end date within [start, end], the end of funding within [start, end])."""
+    return Q(end_date__range=(start, end)), Q(funding_ends_on__range=(start, end))
+
 
 # The longest free text a measure keeps (characters). The import refuses longer cells
 # (exchange/reading.py MAX_CELL_CHARS), so the form must too: what one accepts, the other reads.
@@ -70,30 +82,66 @@ def validate_links(value):
             ) from None
 
 
-class MeasureQuerySet(models.QuerySet):
-    def active(self):
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def active(self) -> "MeasureQuerySet":
         """Not archived: what the network currently works with."""
         return self.filter(is_archived=False)
 
-    def archived(self):
+    def archived(self) -> "MeasureQuerySet":
         return self.filter(is_archived=True)
 
-    def running(self):
+    def running(self) -> "MeasureQuerySet":
         return self.filter(status=Measure.Status.RUNNING)
 
-    def current(self):
-        """Planned or running: the default scope of overviews."""
-        return self.filter(status__in=[Measure.Status.PLANNED, Measure.Status.RUNNING])
+    def for_department(self, department: Department, role: str | None = None) -> "MeasureQuerySet":
+        """Measures in which the department takes part (in `role`, if given).
 
-    def for_department(self, department):
-        """Measures in which the department takes part, in any role."""
-        return self.filter(participations__department=department).distinct()
+        An EXISTS subquery: no join, so one row per measure and no DISTINCT, and aggregates can
+        count the rows of the result.
+        """
+        lookup = {"measure": models.OuterRef("pk"), "department": department}
+        if role:
+            lookup["role"] = role
+        return self.filter(models.Exists(Participation.objects.filter(**lookup)))
 
-    def led_by(self, department):
-        return self.filter(
-            participations__department=department,
-            participations__role=Participation.Role.LEAD,
+    def linked_to(self, relation: str, **lookup: Any) -> "MeasureQuerySet":
+        """Measures with a catalogue link in `relation` (one of `Measure.M2M_FIELDS`) whose
+        entry matches `lookup` (e.g. `pk=3`, `lor_number__startswith="0430"`); any link without.
+
+        EXISTS over the link table: no join, so one row per measure and no DISTINCT.
+        """
+        entry = Measure._meta.get_field(relation).related_model._meta.model_name
+        links = getattr(Measure, relation).through.objects.filter(
+            measure=models.OuterRef("pk"), **{f"{entry}__{key}": v for key, v in lookup.items()}
         )
+        return self.filter(models.Exists(links))
+
+    def with_expiry(self, start: datetime.date, end: datetime.date) -> "MeasureQuerySet":
+        """Annotate `expires_on`: the earlier of the end date and the end of funding that falls
+        within [start, end] (both inclusive), NULL when neither does.
+
+        The rule "ends or loses its funding within the window" lives here and in
+        `ending_between`, for the list's "ends within n months" filter and the gap radar.
+        """
+        ends, funding_ends = _window(start, end)
+        return self.annotate(
+            expires_on=models.Case(
+                models.When(
+                    ends & ~(funding_ends & Q(funding_ends_on__lt=F("end_date"))), then="end_date"
+                ),
+                models.When(funding_ends, then="funding_ends_on"),
+                default=None,
+                output_field=models.DateField(),
+            )
+        )
+
+    def ending_between(self, start: datetime.date, end: datetime.date) -> "MeasureQuerySet":
+        """Measures that end or lose their funding within [start, end], with `expires_on`.
+
+        The WHERE tests the two date columns directly (indexed), not the annotation.
+        """
+        ends, funding_ends = _window(start, end)
+        return self.with_expiry(start, end).filter(ends | funding_ends)
 
     def with_lead_name(self):
         """Annotate `lead_name`, the lead department's name, for sorting and lists."""
@@ -249,16 +297,8 @@ class Measure(TimeStampedModel):
     )
 
     objects = MeasureQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[
-            target_groups,
-            life_phases,
-            social_spaces,
-            fields_of_action,
-            strategic_goals,
-            good_practice_criteria,
-        ]
-    )
+    _history_user: "User | None"  # who made a change: set by the services for simple-history
+    history = HistoricalRecords(m2m_fields=M2M_FIELDS)
 
     class Meta:
         verbose_name = _("Maßnahme")
@@ -421,6 +461,7 @@ class Participation(TimeStampedModel):
         verbose_name=_("Fachbereich"),
     )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    _history_user: "User | None"  # who made a change: set by the services for simple-history
     history = HistoricalRecords()
 
     class Meta:

@@ -4,41 +4,52 @@ Roles are model-level (groups); the object-level rule is that a core-team member
 change only measures in which their own department takes part.
 """
 
+from collections.abc import Iterable
+from typing import Any, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from praevention.accounts import roles
+from praevention.accounts.models import User
+from praevention.measures.models import Measure
+
+# Whoever makes the request: a signed-in user or AnonymousUser.
+Visitor = User | AnonymousUser
+# [(department or department id, role)]: participations as the forms and the services pass them.
+ParticipationPairs = Iterable[tuple[Any, str]]
 
 LEAD = "lead"  # Participation.Role.LEAD (the policy imports no models)
 
 
-def require(allowed):
+def require(allowed: bool) -> None:
     """Views call `require(policy.can_…(…))`: a refusal is a German 403."""
     if not allowed:
         raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
 
 
-def _department_id(user):
+def _department_id(user: Visitor) -> int | None:
     person = getattr(user, "person", None) if user.is_authenticated else None
     return person.department_id if person else None
 
 
-def is_network_member(user):
-    """Anyone with a role (or a superuser) sees the network's measures."""
+def is_network_member(user: Visitor) -> TypeGuard[User]:
+    """Anyone with a role (or a superuser) sees the network's measures (always a signed-in User)."""
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or any(user.has_role(role) for role in roles.ALL)
 
 
-def can_view(user, measure=None):
+def can_view(user: Visitor, measure: Measure | None = None) -> bool:
     return is_network_member(user)
 
 
-def can_create(user):
+def can_create(user: Visitor) -> bool:
     return is_network_member(user) and user.has_perm("measures.add_measure")
 
 
-def can_edit(user, measure):
+def can_edit(user: Visitor, measure: Measure) -> bool:
     """Coordinators and admins edit everything; core-team members their department's measures."""
     if not is_network_member(user) or not user.has_perm("measures.change_measure"):
         return False
@@ -50,33 +61,35 @@ def can_edit(user, measure):
     return any(p.department_id == department_id for p in measure.participations.all())
 
 
-def can_archive(user, measure):
+def can_archive(user: Visitor, measure: Measure) -> bool:
     return can_edit(user, measure)
 
 
-def can_restore(user, measure):
+def can_restore(user: Visitor, measure: Measure) -> bool:
     return can_edit(user, measure)
 
 
-def can_view_history(user, measure):
+def can_view_history(user: Visitor, measure: Measure) -> bool:
     return can_view(user, measure)
 
 
-def can_import(user):
+def can_import(user: Visitor) -> bool:
     """Imports write many measures at once: coordinators only."""
     return is_network_member(user) and user.is_coordinator
 
 
-def _ids(participations):
+def _ids(participations: ParticipationPairs) -> dict[Any, str]:
     """{department id: role} of [(department or id, role)]."""
     return {getattr(department, "pk", department): role for department, role in participations}
 
 
-def _lead_id(by_department):
+def _lead_id(by_department: dict[Any, str]) -> int | None:
     return next((pk for pk, role in by_department.items() if role == LEAD), None)
 
 
-def participation_change_errors(user, before, after):
+def participation_change_errors(
+    user: Visitor, before: ParticipationPairs, after: ParticipationPairs
+) -> list[str]:
     """Why `user` may not change a measure's participations from `before` to `after`.
 
     `before` and `after` are [(department or department id, role)]; `before` is empty for a
@@ -125,7 +138,9 @@ def participation_change_errors(user, before, after):
     return errors
 
 
-def check_participation_change(user, before, after):
+def check_participation_change(
+    user: Visitor, before: ParticipationPairs, after: ParticipationPairs
+) -> None:
     """Raise a German ValidationError when `participation_change_errors` finds any."""
     errors = participation_change_errors(user, before, after)
     if errors:

@@ -40,6 +40,11 @@ def crude_stem(word):
     return word
 
 
+def ranks(text):
+    """Whether `search(queryset, text)` annotates `rank` (PostgreSQL, and words to look for)."""
+    return bool(terms(text)) and connection.vendor == "postgresql"
+
+
 def search(queryset, text):
     """Filter `queryset` to measures matching every word; on PostgreSQL annotate `rank`."""
     words = terms(text)

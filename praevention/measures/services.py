@@ -1,18 +1,28 @@
 """Writes that span a measure, its relations and its participations."""
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from praevention.accounts.models import User
 from praevention.measures import policy, rules
-from praevention.measures.history import changes_since
+from praevention.measures.history import ChangeSet, changes_since
 from praevention.measures.models import Measure, Participation
+from praevention.network.models import Department
 
 M2M_FIELDS = Measure.M2M_FIELDS
+# [(department, role)]: who takes part in a measure, and how (a Participation.Role value).
+Participations = Sequence[tuple[Department, str]]
+# {M2M field name (Measure.M2M_FIELDS): the linked catalogue entries or their ids}
+Links = Mapping[str, Iterable[Any]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -20,18 +30,18 @@ class StaleMeasureError(Exception):
     """Someone saved the measure after the editor loaded it; nothing was written."""
 
     measure: Measure
-    changes: list = field(default_factory=list)
+    changes: list[ChangeSet] = field(default_factory=list)
 
     @property
-    def changed_by(self):
+    def changed_by(self) -> User | None:
         return self.changes[-1].user if self.changes else None
 
     @property
-    def changed_at(self):
+    def changed_at(self) -> datetime | None:
         return self.changes[-1].date if self.changes else None
 
     @property
-    def changed_fields(self):
+    def changed_fields(self) -> list[str]:
         labels = []
         for change_set in self.changes:
             for change in change_set.changes:
@@ -40,7 +50,7 @@ class StaleMeasureError(Exception):
         return labels
 
 
-def _sync_participations(measure, participations, by):
+def _sync_participations(measure: Measure, participations: Participations, by: User | None) -> None:
     """Make the measure's participations exactly `participations` [(department, role)].
 
     The lead is written last and a demoted lead first, so the "one lead" index never
@@ -54,7 +64,7 @@ def _sync_participations(measure, participations, by):
             participation._history_user = by
             participation.delete()
 
-    def write(department, role):
+    def write(department: Department, role: str) -> None:
         participation = current.get(department.pk)
         if participation is None:
             participation = Participation(measure=measure, department=department, role=role)
@@ -75,7 +85,7 @@ def _sync_participations(measure, participations, by):
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
 
 
-def busy_error(title=None):
+def busy_error(title: str | None = None) -> ValidationError:
     """The German answer when a measure's row is locked by a long write (an import)."""
     if title:
         message = _(
@@ -89,14 +99,14 @@ def busy_error(title=None):
     return ValidationError(message, code="busy")
 
 
-def _is_lock_timeout(error):
+def _is_lock_timeout(error: OperationalError) -> bool:
     cause = error.__cause__
     # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`.
     code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
     return code == LOCK_NOT_AVAILABLE
 
 
-def short_lock_waits():
+def short_lock_waits() -> None:
     """Within the current transaction, a wait for a row lock ends after
     `settings.DB_LOCK_TIMEOUT_MS` (default 3 s) instead of at the 30 s statement timeout.
 
@@ -113,7 +123,7 @@ def short_lock_waits():
 
 
 @contextmanager
-def explain_lock_timeout(title=None):
+def explain_lock_timeout(title: str | None = None) -> Iterator[None]:
     """Turn an ended lock wait into the German `busy_error` (a ValidationError)."""
     try:
         yield
@@ -123,7 +133,7 @@ def explain_lock_timeout(title=None):
         raise
 
 
-def lock_measure(pk, title=None):
+def lock_measure(pk: int, title: str | None = None) -> int:
     """Lock the measure's row for this transaction and return its stored version.
 
     Raises `busy_error` (ValidationError) when the row stays locked longer than the lock
@@ -136,21 +146,28 @@ def lock_measure(pk, title=None):
         return Measure.objects.select_for_update().values_list("version", flat=True).get(pk=pk)
 
 
-def stored_participations(measure_pk):
+def stored_participations(measure_pk: int) -> list[tuple[int, str]]:
     """[(department id, role)] as stored now (read after `lock_measure`)."""
     return list(
         Participation.objects.filter(measure_id=measure_pk).values_list("department_id", "role")
     )
 
 
-def _check_participations(participations, *, by, before=()):
+def _check_participations(
+    participations: Participations,
+    *,
+    by: User | None,
+    before: Sequence[tuple[int, str]] = (),
+) -> None:
     """The participation rules (`rules`) and who may change them (`policy`), German errors."""
     rules.check_participations(participations)
     if by is not None:
         policy.check_participation_change(by, before, participations)
 
 
-def _write(measure, m2m, participations, by):
+def _write(
+    measure: Measure, m2m: Links, participations: Participations, by: User | None
+) -> Measure:
     measure._history_user = by
     measure.full_clean()
     measure.save()
@@ -161,7 +178,9 @@ def _write(measure, m2m, participations, by):
 
 
 @transaction.atomic
-def measure_create(*, measure, m2m, participations, by):
+def measure_create(
+    *, measure: Measure, m2m: Links, participations: Participations, by: User | None
+) -> Measure:
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations, by=by)
     measure.created_by = by
@@ -171,7 +190,14 @@ def measure_create(*, measure, m2m, participations, by):
 
 
 @transaction.atomic
-def measure_update(*, measure, m2m, participations, expected_version, by):
+def measure_update(
+    *,
+    measure: Measure,
+    m2m: Links,
+    participations: Participations,
+    expected_version: int,
+    by: User | None,
+) -> Measure:
     """Save an edit unless the measure changed since the editor loaded `expected_version`.
 
     The row is locked first, so of two concurrent saves based on one version exactly one
@@ -187,7 +213,7 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
 
 
 @transaction.atomic
-def measure_set_archived(*, measure, archived, by):
+def measure_set_archived(*, measure: Measure, archived: bool, by: User | None) -> Measure:
     """Archive instead of delete (and back); recorded in the history like any edit."""
     short_lock_waits()
     with explain_lock_timeout(measure.title), transaction.atomic():
@@ -200,7 +226,7 @@ def measure_set_archived(*, measure, archived, by):
     return measure
 
 
-def save_or_explain(write):
+def save_or_explain(write: Callable[[], T]) -> T:
     """Run a write; a database rule it breaks becomes a German validation error, not a 500."""
     try:
         return write()

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from praevention.core import dataversion
 from praevention.measures import policy, services
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
@@ -50,7 +49,6 @@ class MeasureListView(ListView):
             filter=self.filterset,
             query_string=query.urlencode(),
             can_create=policy.can_create(self.request.user),
-            **dataversion.fragment_context(),
             **kwargs,
         )
 
@@ -70,7 +68,6 @@ def detail(request, pk):
             "nav": "measures",
             "measure": measure,
             "can_edit": policy.can_edit(request.user, measure),
-            **dataversion.fragment_context(),
         },
     )
 

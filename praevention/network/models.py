@@ -59,9 +59,6 @@ class PersonQuerySet(models.QuerySet):
         """The core team is whoever is flagged as a member: it is never stored twice."""
         return self.filter(is_core_team=True, user__is_active=True)
 
-    def in_department(self, department):
-        return self.filter(department=department)
-
 
 class Person(TimeStampedModel):
     """The profile of a user: where they work and what they do in the network."""

@@ -1,49 +1,49 @@
-"""The overview's figures, cached until the network's data changes.
+"""The overview pages' figures, cached until the network's data changes.
 
 An aggregate over twenty thousand measures costs tens of milliseconds and the committee report
-needs a dozen of them, yet the measures change a few times a day. A figure is cached under its
-SQL, its parameters and the data version (`core.dataversion`): after any write the key is new
-and the figure is computed afresh.
+needs a dozen of them, yet the measures change a few times a day. What a page computes from the
+data (its matrices, gap radar, expiring measures) is cached under the data version
+(`core.dataversion`) and a key naming everything else it depends on: after any write the
+version is new and every figure is computed afresh.
 """
 
 import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.utils import timezone, translation
 
 from praevention.core.dataversion import current_token
 
-TIMEOUT = 24 * 60 * 60  # a day: figures of today's date; old tokens simply age out
+TIMEOUT = 24 * 60 * 60  # a day: today's figures; old versions simply age out
 _MISSING = object()
+T = TypeVar("T")
 
 
-def remember(queryset, compute, label=""):
-    """`compute()`, or its result from the cache while the data behind `queryset` is unchanged.
+def remember(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, or its result from the cache while the network's data is unchanged.
 
-    The key is the queryset's compiled SQL and parameters (dates such as "today" are among
-    them) plus `label` for different results of the same query (rows, a count).
-    """
-    sql, params = queryset.query.sql_with_params()
-    return remember_for((label, sql, params), compute)
-
-
-def remember_for(parts, compute):
-    """`compute()`, or its result from the cache while the data version is unchanged.
-
-    `parts` (any repr-able value) names the result: everything it depends on besides the
-    data, e.g. a page's parameters, its language and today's date.
+    `key` names, in plain values (their repr is hashed), everything besides the data that the
+    result depends on; `page_key` builds it for a page. Without a data version (a database
+    without the triggers) nothing is cached. The result must pickle (counts, dataclasses,
+    model instances; no querysets or forms).
     """
     token = current_token()
     if token is None:
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"figures:{token}:{digest}"
-    value = cache.get(key, _MISSING)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    cache_key = f"figures:{token}:{digest}"
+    value = cache.get(cache_key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(cache_key, value, TIMEOUT)
     return value
 
 
-def rows(queryset):
-    """The rows of an aggregate `values()`/`values_list()` queryset, cached."""
-    return remember(queryset, lambda: list(queryset), "rows")
+def page_key(page: str, params: str, *choices: Any) -> tuple[Any, ...]:
+    """The key of a page's figures: the page, its filter parameters (`Scope.params`, encoded),
+    the language (labels are translated when the figures are built), today's date (windows such
+    as "the next six months" move at midnight without any write) and the page's own `choices`.
+    """
+    return (page, params, translation.get_language(), timezone.localdate().isoformat(), *choices)

@@ -3,17 +3,19 @@
 `selectors` count, `tables` and `gaps` lay the counts out as rows and cells, and the builders
 here put one page together. Each loads the matrices' dimensions once and runs a fixed set of
 queries, so a page costs the same number of queries for ten measures as for twenty thousand.
+The `*_page` functions the views call cache what they build under the data version
+(`cache.remember`, one lookup per page); the plain builders compute.
 """
 
+from dateutil.relativedelta import relativedelta
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
-from praevention.measures.filters import add_months
 from praevention.measures.models import Measure
 from praevention.network.models import Department
-from praevention.overview import charts, gaps, quantities, selectors, tables
+from praevention.overview import cache, charts, gaps, quantities, selectors, tables
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25
@@ -32,7 +34,7 @@ def gap_scope(data):
 def horizon(today=None):
     """Today and the end of the six-month window, as the list's `ends_within=6` sees it."""
     today = today or timezone.localdate()
-    return today, add_months(today, gaps.HORIZON_MONTHS)
+    return today, today + relativedelta(months=gaps.HORIZON_MONTHS)
 
 
 class Dimensions:
@@ -67,11 +69,22 @@ class Dimensions:
         return self._get("social_spaces", lambda: SocialSpace.objects.order_by("lor_number"))
 
 
+def _page_key(page, scope, *choices):
+    """`cache.page_key` for a page over `scope`: its filters and what it adds up."""
+    return cache.page_key(page, scope.params.urlencode(), scope.quantity.slug, *choices)
+
+
 def start_page():
     """The start page: status per department, the top overlaps, the biggest gaps, recent changes.
 
-    Eight queries whatever the data size (most answered from `cache`).
+    Eight queries whatever the data size; all but the recent changes cached (`start_figures`).
     """
+    numbers = cache.remember(cache.page_key("start", ""), start_figures)
+    return {**numbers, "measures": selectors.recent_changes(limit=20)}
+
+
+def start_figures():
+    """What the start page counts: statuses, departments, top overlaps, biggest gaps."""
     scope = Scope(QueryDict())
     dimensions = Dimensions()
     departments = dimensions.departments
@@ -106,7 +119,6 @@ def start_page():
         "department_rows": department_rows,
         "top_overlaps": tables.top_overlaps(overlap_matrices, limit=5),
         "biggest_gaps": gaps.biggest_gaps(rows, chain),
-        "measures": selectors.recent_changes(limit=20),
     }
 
 
@@ -151,6 +163,15 @@ def matrix_tab(slug, scope, dimensions, links=True, group_counts=None):
     return matrix, extra
 
 
+def overview_page(slug, scope):
+    """The overview tab `slug`: (matrix, what its tab shows beside it and the quantity switch),
+    cached per filters, quantity and tab."""
+    return cache.remember(
+        _page_key("overview", scope, slug),
+        lambda: (matrix_tab(slug, scope, Dimensions()), quantity_switch(scope)),
+    )
+
+
 def quantity_switch(scope):
     """ "Zählen nach": the quantities with their links, and the measures the chosen one misses.
 
@@ -176,7 +197,12 @@ def quantity_switch(scope):
     }
 
 
-def funding_page(scope, dimensions):
+def funding_page(scope):
+    """The funding overview, cached per filters (`funding`)."""
+    return cache.remember(_page_key("funding", scope), lambda: funding(scope, Dimensions()))
+
+
+def funding(scope, dimensions):
     """The funding overview: budget and reach in total, by funding source and by department.
 
     Three queries (`selectors.resource_totals`, `funding_by_source`, `funding_by_department`).
@@ -192,10 +218,18 @@ def funding_page(scope, dimensions):
 
 def resources(scope, dimensions):
     """The quantity switch and the funding overview together, as the report shows them."""
-    return {**quantity_switch(scope), **funding_page(scope, dimensions)}
+    return {**quantity_switch(scope), **funding(scope, dimensions)}
 
 
-def gap_radar_page(
+def gap_radar_page(scope, dimensions, *, chosen_group_id=None):
+    """The gap radar page (`gap_radar`), cached per filters and chosen chain."""
+    return cache.remember(
+        _page_key("gaps", scope, chosen_group_id),
+        lambda: gap_radar(scope, dimensions, chosen_group_id=chosen_group_id),
+    )
+
+
+def gap_radar(
     scope, dimensions, *, chosen_group_id=None, links=True, expiring_limit=None, follow_chain=True
 ):
     """Everything the gap radar shows; `chosen_group_id` picks the chain to follow.
@@ -222,7 +256,7 @@ def gap_radar_page(
         chain_cells = [by_phase[p.pk] for p in chain]
         side_cells = [by_phase[p.pk] for p in accompanying]
     total, expiring = selectors.expiring_measures(
-        measures.filter(status=gaps.RUNNING),
+        measures.running(),
         today=today,
         until=until,
         limit=expiring_limit or EXPIRING_LIMIT,
@@ -254,13 +288,27 @@ def gap_radar_page(
 
 
 def report_page(data):
+    """The report for the Jugendhilfeausschuss with its `scope` and `gap_scope`; the figures
+    (`report_figures`) cached per filters and quantity: the page, its PDF, its XLSX and a
+    frozen edition share them.
+
+    `data` is the request's QueryDict (filters and `zaehlen`).
+    """
+    scope, radar_scope = Scope(data), gap_scope(data)
+    content = cache.remember(
+        _page_key("report", scope, radar_scope.params.urlencode()),
+        lambda: report_figures(scope, radar_scope),
+    )
+    return {**content, "scope": scope, "gap_scope": radar_scope}
+
+
+def report_figures(scope, radar_scope):
     """The report for the Jugendhilfeausschuss: overlaps, gaps, expiring measures, money and reach.
 
-    `data` is the request's QueryDict (filters and `zaehlen`). Every matrix carries its chart as
-    SVG (`chart_svg`) for the PDF and the page. A fixed number of queries whatever the data.
+    `scope` selects the measures of the matrices, `radar_scope` (`gap_scope`) those of the
+    radar. Every matrix carries its chart as SVG (`chart_svg`) for the PDF and the page. A
+    fixed number of queries whatever the data.
     """
-    scope = Scope(data)
-    radar_scope = gap_scope(data)
     dimensions = Dimensions()
     group_counts = selectors.count_target_groups(scope.measures, scope.quantity)
     built = [
@@ -275,13 +323,11 @@ def report_page(data):
         funding["funding_sources"], title=str(_("Anteil am Budget nach Finanzierungsquelle"))
     )
     return {
-        "scope": scope,
-        "gap_scope": radar_scope,
         "filters": scope.describe(),
         "matrices": matrix_list,
         "shared": built[-1][1].get("shared", []),
         "top_overlaps": tables.top_overlaps(matrix_list[:3], limit=8),
-        "radar": gap_radar_page(
+        "radar": gap_radar(
             radar_scope,
             dimensions,
             links=False,

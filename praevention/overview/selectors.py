@@ -1,7 +1,7 @@
 """Read-only aggregates for the overview, gap and report pages.
 
-Every function runs ONE query (two for the expiring list), whatever the data size, and reads
-its result from `cache` while the data is unchanged (one lookup of the data version). The
+Every function runs ONE query (two for the expiring list), whatever the data size; the pages
+cache what they build from them (`cache.remember`) while the data is unchanged. The
 filtered measures are the FROM of each aggregate: the list's filters test links with EXISTS,
 so `measures ⋈ links ⋈ participations` has one row per measure, link and department and
 COUNT(*) counts measures without sorting for DISTINCT. A matrix is one statement: its cells,
@@ -10,9 +10,12 @@ distinct measures, so a measure with several target groups or departments counts
 row and column, not once per cell.
 """
 
+import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -28,15 +31,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.functional import Promise
 
-from praevention.catalog.models import SocialSpace, StrategicGoal
-from praevention.measures.filters import MeasureFilter
-from praevention.measures.models import Measure, Participation
-from praevention.overview import cache
-from praevention.overview.quantities import MEASURES
+from praevention.catalog.models import SocialSpace, StrategicGoal, TargetGroup
+from praevention.measures.models import Measure, MeasureQuerySet, Participation
+from praevention.network.models import Department
+from praevention.overview.quantities import MEASURES, Quantity
 
 Status = Measure.Status
-TargetGroupLink = Measure.target_groups.through
 LifePhaseLink = Measure.life_phases.through
 SocialSpaceLink = Measure.social_spaces.through
 StrategicGoalLink = Measure.strategic_goals.through
@@ -57,22 +59,24 @@ REGION = Case(
     default=NULL_KEY,
 )
 PROGNOSERAUM = Substr("social_spaces__lor_number", 1, PGR_DIGITS)
+# A matrix's row or column: a catalogue entry's or department's id, or a LOR number.
+Key = int | str
 
 
 @dataclass
 class Counts:
     """The numbers of one matrix: cells by (row, column), distinct totals per row and column."""
 
-    cells: dict = field(default_factory=dict)
-    rows: dict = field(default_factory=dict)
-    columns: dict = field(default_factory=dict)
+    cells: dict[tuple[Key, Key], int] = field(default_factory=dict)
+    rows: dict[Key, int] = field(default_factory=dict)
+    columns: dict[Key, int] = field(default_factory=dict)
     total: int = 0
 
-    def cell(self, row, column):
+    def cell(self, row: Key, column: Key) -> int:
         return self.cells.get((row, column), 0)
 
     @classmethod
-    def from_union(cls, records):
+    def from_union(cls, records: Iterable[Mapping[str, Any]]) -> "Counts":
         """Sort the UNION ALL's rows by their kind: c(ell), r(ow), k (column) and t(otal).
 
         NULL keys come from measures without any link (LEFT JOIN) and are not shown.
@@ -95,31 +99,28 @@ class Counts:
         return counts
 
 
-def measure_ids(measures):
-    """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`.
-
-    Without DISTINCT (the status facet asks for it): `IN` ignores duplicates anyway, and
-    PostgreSQL then joins on the primary key instead of de-duplicating the ids first.
-    """
-    ids = measures.order_by().values("pk")
-    ids.query.distinct = False
-    return ids
+def measure_ids(measures: MeasureQuerySet) -> models.QuerySet[Measure, Any]:
+    """The filtered measures as a subquery: `SELECT id FROM measure WHERE <filters>`."""
+    return measures.order_by().values("pk")
 
 
-def scanned(measures):
+def scanned(measures: MeasureQuerySet) -> MeasureQuerySet:
     """The filtered measures as the FROM of an aggregate: one row per measure, unordered.
 
-    The list's filters use EXISTS and never join, so DISTINCT is redundant and dropped; should
-    a filter ever join, the aggregate falls back to `id IN (<filtered ids>)`.
+    The list's filters test links with EXISTS and never join or ask for DISTINCT
+    (`tests/overview/test_selectors.py` checks every facet), so the rows are unique per measure.
     """
-    rows = measures.order_by()
-    if len(rows.query.alias_map) > 1:
-        return MeasureFilter.base_queryset().filter(pk__in=measure_ids(measures))
-    rows.query.distinct = False
-    return rows
+    return measures.order_by()
 
 
-def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
+def _part(
+    base: models.QuerySet[Any, Any],
+    kind: str,
+    *,
+    n: models.Aggregate,
+    row: models.Expression | F = NULL_ID,
+    col: models.Expression | F = NULL_ID,
+) -> models.QuerySet[Any, dict[str, Any]]:
     """One GROUP BY of a UNION ALL; the dimensions it does not group by are NULL."""
     return (
         base.annotate(kind=Value(kind, output_field=CharField()), row=row, col=col)
@@ -129,27 +130,31 @@ def _part(base, kind, *, n, row=NULL_ID, col=NULL_ID):
     )
 
 
-def _union(parts):
+def _union(
+    parts: list[models.QuerySet[Any, dict[str, Any]]],
+) -> models.QuerySet[Any, dict[str, Any]]:
     first, *rest = parts
     # A model's default ordering would leak into the UNION; order by a selected column.
     return first.union(*rest, all=True).order_by("kind")
 
 
-def _linked(link):
-    return Exists(link.objects.filter(measure_id=OuterRef("pk")))
-
-
-def _value(quantity, prefix=""):
+def _value(quantity: Quantity, prefix: str = "") -> models.Aggregate:
     """The aggregate of one GROUP BY: COUNT(*) of unique rows, or the sum of a measure figure.
 
     Sums rely on the same uniqueness as the counts: each measure appears once per group.
     """
-    if quantity.counts_measures:
+    if quantity.field is None:
         return COUNT_ROWS
     return Sum(prefix + quantity.field)
 
 
-def _item_parts(rows, relation, link, tag="", totals=True, quantity=MEASURES):
+def _item_parts(
+    rows: MeasureQuerySet,
+    relation: str,
+    tag: str = "",
+    totals: bool = True,
+    quantity: Quantity = MEASURES,
+) -> list[models.QuerySet[Any, dict[str, Any]]]:
     """Cells, row totals and (optionally) column and grand totals of an item × department matrix.
 
     Link rows are unique per (measure, item) and participations per (measure, department), so
@@ -163,7 +168,7 @@ def _item_parts(rows, relation, link, tag="", totals=True, quantity=MEASURES):
         _part(rows, f"{tag}r", n=n, row=item),
     ]
     if totals:
-        with_link = rows.filter(_linked(link))
+        with_link = rows.linked_to(relation)
         parts += [
             _part(with_link, f"{tag}k", n=n, col=DEPARTMENT),
             _part(with_link, f"{tag}t", n=n),
@@ -171,7 +176,7 @@ def _item_parts(rows, relation, link, tag="", totals=True, quantity=MEASURES):
     return parts
 
 
-def count_target_groups(measures, quantity=MEASURES):
+def count_target_groups(measures: MeasureQuerySet, quantity: Quantity = MEASURES) -> Counts:
     """Target group × department: how many of `measures` each department runs per group.
 
     Returns Counts keyed by (target group id, department id), with distinct totals per target
@@ -180,39 +185,39 @@ def count_target_groups(measures, quantity=MEASURES):
     links by group; measures with a link (EXISTS) ⋈ participation by department; measures
     with a link. With a `quantity` other than measures, SUM(its field) instead of COUNT(*).
     """
-    parts = _item_parts(scanned(measures), "target_groups", TargetGroupLink, quantity=quantity)
-    return Counts.from_union(cache.rows(_union(parts)))
+    parts = _item_parts(scanned(measures), "target_groups", quantity=quantity)
+    return Counts.from_union(list(_union(parts)))
 
 
-def count_target_group_cells(measures):
+def count_target_group_cells(measures: MeasureQuerySet) -> Counts:
     """Only the cells of `count_target_groups` (for shared target groups): one GROUP BY."""
     rows = scanned(measures)
     cells = _part(rows, "c", n=COUNT_ROWS, row=F("target_groups"), col=DEPARTMENT)
-    return Counts.from_union(cache.rows(cells))
+    return Counts.from_union(list(cells))
 
 
-def count_life_phases(measures, quantity=MEASURES):
+def count_life_phases(measures: MeasureQuerySet, quantity: Quantity = MEASURES) -> Counts:
     """Life phase × department, like `count_target_groups`; one query over measure_life_phases."""
-    parts = _item_parts(scanned(measures), "life_phases", LifePhaseLink, quantity=quantity)
-    return Counts.from_union(cache.rows(_union(parts)))
+    parts = _item_parts(scanned(measures), "life_phases", quantity=quantity)
+    return Counts.from_union(list(_union(parts)))
 
 
-def count_overlaps(measures):
+def count_overlaps(measures: MeasureQuerySet) -> tuple[Counts, Counts]:
     """(target group Counts, life phase Counts): cells and row totals only, for the dashboard.
 
     One query: the cell and row GROUP BYs of both matrices joined with UNION ALL.
     """
     rows = scanned(measures)
-    parts = _item_parts(rows, "target_groups", TargetGroupLink, tag="g", totals=False)
-    parts += _item_parts(rows, "life_phases", LifePhaseLink, tag="p", totals=False)
-    records = cache.rows(_union(parts))
+    parts = _item_parts(rows, "target_groups", tag="g", totals=False)
+    parts += _item_parts(rows, "life_phases", tag="p", totals=False)
+    records = list(_union(parts))
     return (
         Counts.from_union(r for r in records if r["kind"].startswith("g")),
         Counts.from_union(r for r in records if r["kind"].startswith("p")),
     )
 
 
-def count_social_spaces(measures, quantity=MEASURES):
+def count_social_spaces(measures: MeasureQuerySet, quantity: Quantity = MEASURES) -> Counts:
     """Social space × department with roll-up: keyed by (LOR number, department id).
 
     A measure counts for every Bezirksregion it is linked to (directly or through a
@@ -227,9 +232,9 @@ def count_social_spaces(measures, quantity=MEASURES):
         return _space_sums(measures, quantity)
     rows = scanned(measures)
     distinct = Count("pk", distinct=True)
-    with_link = rows.filter(_linked(SocialSpaceLink))
+    with_link = rows.linked_to("social_spaces")
     return Counts.from_union(
-        cache.rows(
+        list(
             _union(
                 [
                     _part(rows, "c", n=distinct, row=REGION, col=DEPARTMENT),
@@ -244,7 +249,7 @@ def count_social_spaces(measures, quantity=MEASURES):
     )
 
 
-def count_department_pairs(measures, quantity=MEASURES):
+def count_department_pairs(measures: MeasureQuerySet, quantity: Quantity = MEASURES) -> Counts:
     """Department × department: the measures two departments run jointly.
 
     Returns Counts keyed by (department id, department id); the diagonal holds each
@@ -270,7 +275,7 @@ def count_department_pairs(measures, quantity=MEASURES):
         .order_by()
     )
     return Counts.from_union(
-        cache.rows(
+        list(
             _union(
                 [
                     _part(pairs, "c", n=n, row=DEPARTMENT, col=F("partner__department")),
@@ -287,7 +292,7 @@ def count_department_pairs(measures, quantity=MEASURES):
     )
 
 
-def _space_sums(measures, quantity):
+def _space_sums(measures: MeasureQuerySet, quantity: Quantity) -> Counts:
     """Social space × department sums of `quantity`: each measure once per space it reaches.
 
     A measure linked to a Bezirksregion and to a Planungsraum inside it reaches the region
@@ -295,11 +300,16 @@ def _space_sums(measures, quantity):
     distinct (measure, LOR prefix) pairs. One statement: that reduction as a CTE (6- and 4-digit
     prefixes, Prognoseraum links only at 4 digits), then four GROUP BYs joined with UNION ALL.
     Plain SQL because the ORM cannot join a DISTINCT subquery; tables and columns come from
-    the models' metadata.
+    the models' metadata. The filtered measures enter as their compiled subquery: the one
+    place here that still reads `Query` internals (STYLE 13), until the reduction finds an ORM
+    form.
     """
+    assert quantity.field is not None  # measures are counted by `count_social_spaces`
     ids_sql, ids_params = measure_ids(measures).query.sql_with_params()
     measure = Measure._meta.db_table
-    value = Measure._meta.get_field(quantity.field).column
+    figure = Measure._meta.get_field(quantity.field)
+    assert isinstance(figure, models.Field)  # a concrete column, not a relation
+    value = figure.column
     link = SocialSpaceLink._meta.db_table
     space = SocialSpace._meta.db_table
     participation = Participation._meta.db_table
@@ -330,18 +340,17 @@ def _space_sums(measures, quantity):
     """
     params = [SocialSpace.Level.PROGNOSERAUM.value, *ids_params, *ids_params]
 
-    def compute():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [
-                {"kind": kind, "row": row, "col": col, "n": n}
-                for kind, row, col, n in cursor.fetchall()
-            ]
-
-    return Counts.from_union(cache.remember(measures, compute, f"space-sums:{quantity.field}"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Counts.from_union(
+            {"kind": kind, "row": row, "col": col, "n": n}
+            for kind, row, col, n in cursor.fetchall()
+        )
 
 
-def count_missing(measures, quantity, *, limit=10):
+def count_missing(
+    measures: MeasureQuerySet, quantity: Quantity, *, limit: int = 10
+) -> tuple[int, list[Measure]]:
     """(how many, the first `limit` by title) of `measures` without the `quantity`'s figure.
 
     For measures (nothing to miss) (0, []) without a query; otherwise two queries: a COUNT and
@@ -350,8 +359,7 @@ def count_missing(measures, quantity, *, limit=10):
     if quantity.counts_measures:
         return 0, []
     missing = scanned(measures).filter(**{f"{quantity.field}__isnull": True})
-    total = cache.remember(missing, missing.count, "count")
-    return total, list(missing.order_by("title").only("pk", "title")[:limit])
+    return missing.count(), list(missing.order_by("title").only("pk", "title")[:limit])
 
 
 @dataclass(frozen=True)
@@ -365,7 +373,7 @@ class FundingRow:
     share: float | None = None
 
 
-def _with_shares(rows):
+def _with_shares(rows: list[FundingRow]) -> list[FundingRow]:
     total = sum(row.budget for row in rows)
     return [
         FundingRow(
@@ -379,7 +387,7 @@ def _with_shares(rows):
     ]
 
 
-def funding_by_source(measures):
+def funding_by_source(measures: MeasureQuerySet) -> list[FundingRow]:
     """[FundingRow] per funding source (as entered; empty = "ohne Angabe" as ""), most money first.
 
     One query: SELECT funding_source, COUNT(*), SUM(budget_eur), COUNT(*) FILTER (budget IS
@@ -396,14 +404,15 @@ def funding_by_source(measures):
         .order_by()
     )
     found = [
-        FundingRow(source, n, round(budget or 0), without)
-        for source, n, budget, without in cache.rows(rows)
+        FundingRow(source, n, round(budget or 0), without) for source, n, budget, without in rows
     ]
     found.sort(key=lambda row: (-row.budget, row.label == "", row.label))
     return _with_shares(found)
 
 
-def funding_by_department(measures, departments):
+def funding_by_department(
+    measures: MeasureQuerySet, departments: Iterable[Department]
+) -> list[FundingRow]:
     """[FundingRow] per department, of the measures it leads, in the order of `departments`.
 
     The lead department answers for a measure's budget, so each euro counts once and the shares
@@ -420,9 +429,7 @@ def funding_by_department(measures, departments):
         )
         .order_by()
     )
-    by_id = {
-        department: (n, budget, without) for department, n, budget, without in cache.rows(rows)
-    }
+    by_id = {department: (n, budget, without) for department, n, budget, without in rows}
     found = []
     for department in departments:
         n, budget, without = by_id.get(department.pk, (0, 0, 0))
@@ -430,7 +437,7 @@ def funding_by_department(measures, departments):
     return _with_shares(found)
 
 
-def resource_totals(measures):
+def resource_totals(measures: MeasureQuerySet) -> dict[str, int]:
     """{"measures", "budget", "reach_planned", "reach_actual", "without_budget",
     "without_reach_planned", "without_reach_actual"} over `measures`: counts and sums (€/year,
     participants/year; budget rounded to whole euros).
@@ -438,7 +445,7 @@ def resource_totals(measures):
     One query: SELECT COUNT(*), SUM(…), COUNT(*) FILTER (… IS NULL) FROM measures.
     """
     rows = scanned(measures)
-    aggregates = {"measures": COUNT_ROWS}
+    aggregates: dict[str, models.Aggregate] = {"measures": COUNT_ROWS}
     for name, field_name in (
         ("budget", "budget_eur"),
         ("reach_planned", "reach_planned"),
@@ -447,18 +454,16 @@ def resource_totals(measures):
         # Aliases must not shadow the fields they aggregate.
         aggregates[f"total_{name}"] = Sum(field_name)
         aggregates[f"without_{name}"] = Count("pk", filter=Q(**{f"{field_name}__isnull": True}))
-    values = cache.remember(rows, lambda: rows.aggregate(**aggregates), "resources")
-    values = {key.removeprefix("total_"): value for key, value in values.items()}
-    return {key: round(value or 0) for key, value in values.items()}
+    values = rows.aggregate(**aggregates)
+    return {key.removeprefix("total_"): round(value or 0) for key, value in values.items()}
 
 
-def count_measures(measures):
+def count_measures(measures: MeasureQuerySet) -> int:
     """How many measures the filters select. One query: SELECT COUNT(*) … without DISTINCT."""
-    rows = scanned(measures)
-    return cache.remember(rows, rows.count, "count")
+    return scanned(measures).count()
 
 
-def count_by_department_and_status():
+def count_by_department_and_status() -> dict[tuple[int, str], int]:
     """{(department id, status): measures} of the non-archived measures, any role.
 
     One query: SELECT department_id, status, COUNT(*) FROM participation JOIN measure WHERE
@@ -470,23 +475,19 @@ def count_by_department_and_status():
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(department, status): n for department, status, n in cache.rows(rows)}
+    return {(department, status): n for department, status, n in rows}
 
 
-def count_by_status():
+def count_by_status() -> list[tuple[str, str | Promise, int]]:
     """[(status, label, count)] of non-archived measures in the order of the status choices.
 
     One query: SELECT status, COUNT(*) FROM measure WHERE NOT archived GROUP BY status.
     """
-    counts = dict(
-        cache.rows(
-            Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by()
-        )
-    )
+    counts = dict(Measure.objects.active().values_list("status").annotate(n=Count("id")).order_by())
     return [(status, label, counts.get(status, 0)) for status, label in Measure.Status.choices]
 
 
-def recent_changes(limit=10):
+def recent_changes(limit: int = 10) -> list[Measure]:
     """The non-archived measures changed last, with what the measure table shows.
 
     Three queries: the measures by updated_at, their participations with departments (lead
@@ -502,12 +503,14 @@ class ChainCell:
     lasting: int = 0  # running and neither ending nor losing its funding before `until`
 
     @property
-    def expires(self):
+    def expires(self) -> bool:
         """Covered today, empty once the expiring measures are gone."""
         return self.running > 0 and self.lasting == 0
 
 
-def count_chain(measures, *, today, until):
+def count_chain(
+    measures: MeasureQuerySet, *, today: datetime.date, until: datetime.date
+) -> dict[tuple[int, int], ChainCell]:
     """{(life phase id, target group id): ChainCell} over `measures` (planned and running).
 
     Cells without any measure are missing. One query: SELECT lifephase_id, targetgroup_id and
@@ -516,25 +519,27 @@ def count_chain(measures, *, today, until):
     Both link tables are unique per measure, so the joined rows are too.
     """
     running = Q(status=Status.RUNNING)
-    ending = Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
     rows = (
         scanned(measures)
+        .with_expiry(today, until)
         .values_list("life_phases", "target_groups")
         .annotate(
             running=Count("pk", filter=running),
             planned=Count("pk", filter=Q(status=Status.PLANNED)),
-            lasting=Count("pk", filter=running & ~ending),
+            lasting=Count("pk", filter=running & Q(expires_on__isnull=True)),
         )
         .order_by()
     )
     return {
         (phase, group): ChainCell(r, p, lasting)
-        for phase, group, r, p, lasting in cache.rows(rows)
+        for phase, group, r, p, lasting in rows
         if phase is not None and group is not None
     }
 
 
-def count_phase_pairs(measures, target_group):
+def count_phase_pairs(
+    measures: MeasureQuerySet, target_group: TargetGroup
+) -> dict[tuple[int, int], int]:
     """{(life phase id, life phase id): running measures of the target group in both phases}.
 
     Tells whether a measure carries the group across a transition (e.g. Kita → school).
@@ -542,19 +547,17 @@ def count_phase_pairs(measures, target_group):
     measure ⋈ measure_life_phases b WHERE the measure is running and has the target group
     GROUP BY 1, 2 (one row per measure and pair).
     """
-    running = measures.filter(status=Status.RUNNING).filter(
-        Exists(TargetGroupLink.objects.filter(measure=OuterRef("pk"), targetgroup=target_group))
-    )
+    running = measures.running().linked_to("target_groups", pk=target_group.pk)
     rows = (
         LifePhaseLink.objects.filter(measure_id__in=measure_ids(running))
         .values_list("lifephase_id", "measure__life_phases")
         .annotate(n=COUNT_ROWS)
         .order_by()
     )
-    return {(a, b): n for a, b, n in cache.rows(rows)}
+    return {(a, b): n for a, b, n in rows}
 
 
-def count_region_supply(measures):
+def count_region_supply(measures: MeasureQuerySet) -> dict[str, tuple[int, int]]:
     """{Bezirksregion LOR number: (running, planned)} measures linked to the region or below.
 
     One query: SELECT the region prefix, two filtered COUNT(DISTINCT id) FROM measures ⋈
@@ -569,10 +572,10 @@ def count_region_supply(measures):
         )
         .order_by()
     )
-    return {region: (running, planned) for region, running, planned in cache.rows(rows) if region}
+    return {region: (running, planned) for region, running, planned in rows if region}
 
 
-def goals_without_measures(measures):
+def goals_without_measures(measures: MeasureQuerySet) -> list[StrategicGoal]:
     """Strategic goals (with their field of action) that none of `measures` pursues.
 
     One query: SELECT goal.*, field.* FROM strategic goal JOIN field of action WHERE NOT EXISTS
@@ -584,28 +587,13 @@ def goals_without_measures(measures):
     return list(StrategicGoal.objects.select_related("field_of_action").filter(~Exists(linked)))
 
 
-def expiring_measures(measures, *, today, until, limit):
+def expiring_measures(
+    measures: MeasureQuerySet, *, today: datetime.date, until: datetime.date, limit: int
+) -> tuple[int, list[Measure]]:
     """(total, the first `limit` measures) of `measures` ending or losing funding by `until`.
 
     Each measure carries `expires_on` (the earlier of the two dates in the window) and the
     filter's `lead_name`. Two queries: a COUNT and the first `limit` rows by `expires_on`.
     """
-    end_soon = Q(end_date__range=(today, until))
-    funding_soon = Q(funding_ends_on__range=(today, until))
-    soon = (
-        scanned(measures)
-        .filter(end_soon | funding_soon)
-        .annotate(
-            expires_on=Case(
-                When(
-                    end_soon & funding_soon & Q(end_date__lte=F("funding_ends_on")), then="end_date"
-                ),
-                When(end_soon & funding_soon, then="funding_ends_on"),
-                When(end_soon, then="end_date"),
-                default="funding_ends_on",
-            )
-        )
-    )
-    return cache.remember(soon, soon.count, "count"), list(
-        soon.order_by("expires_on", "title")[:limit]
-    )
+    soon = scanned(measures).ending_between(today, until)
+    return soon.count(), list(soon.order_by(F("expires_on").asc(), "title")[:limit])

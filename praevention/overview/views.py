@@ -3,7 +3,6 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from praevention.editions import comparison
 from praevention.editions import policy as edition_policy
@@ -29,8 +28,7 @@ def overview(request, matrix="zielgruppen"):
     if matrix not in tables.MATRIX_SLUGS:
         raise Http404
     scope = Scope(request.GET)
-    dimensions = pages.Dimensions()
-    shown, extra = pages.matrix_tab(matrix, scope, dimensions)
+    (shown, extra), switch = pages.overview_page(matrix, scope)
     return render(
         request,
         "overview/overview.html",
@@ -42,7 +40,7 @@ def overview(request, matrix="zielgruppen"):
             "tabs": [(slug, tables.MATRIX_TITLES[slug]) for slug in tables.MATRIX_SLUGS],
             "query_string": scope.query_string(),
             "filters": scope.describe(),
-            **pages.quantity_switch(scope),
+            **switch,
             **extra,
         },
         status=_status(scope),
@@ -62,7 +60,7 @@ def funding(request):
             "filters": scope.describe(),
             "tabs": [(slug, tables.MATRIX_TITLES[slug]) for slug in tables.MATRIX_SLUGS],
             "query_string": scope.query_string(),
-            **pages.funding_page(scope, pages.Dimensions()),
+            **pages.funding_page(scope),
         },
         status=_status(scope),
     )
@@ -144,8 +142,7 @@ def report_pdf(request):
             context["progress"] = comparison.progress_since(since, context)
         return made, pdf.report_pdf(context, now=made)
 
-    parts = ("report.pdf", request.GET.urlencode(), get_language(), timezone.localdate())
-    made, content = cache.remember_for(parts, make)
+    made, content = cache.remember(cache.page_key("report.pdf", request.GET.urlencode()), make)
     response = HttpResponse(content, content_type=pdf.PDF_CONTENT_TYPE)
     filename = f"praeventionsnetz-bericht-{made:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

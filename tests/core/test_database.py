@@ -14,6 +14,9 @@ def test_ci_runs_the_suite_on_postgresql():
     assert connection.vendor == "postgresql"
 
 
-def test_suite_reports_which_database_it_runs_on(record_property):
+def test_suite_runs_on_the_database_that_database_url_names(record_property):
+    """DATABASE_URL chooses the database (SQLite without it): a setting that ignored it fails."""
     record_property("database", connection.vendor)
-    assert connection.vendor in {"postgresql", "sqlite"}
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected

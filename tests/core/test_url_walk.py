@@ -5,7 +5,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import MeasureFactory
+
 pytestmark = pytest.mark.django_db
+
+SECRET_TITLE = "Sprachförderung im Geheimen"
 
 PUBLIC = {
     "accounts:login",
@@ -36,11 +40,13 @@ def walk(patterns, prefix="", namespace=""):
             yield f"{namespace}{pattern.name or ''}", route
 
 
-def sample_url(route):
+def sample_url(route, pk=1):
+    """The route with sample values; integer parts (ids) are `pk`."""
+    samples = {**SAMPLE, "int": str(pk)}
     route = route.lstrip("^").rstrip("$").replace("\\Z", "")
-    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE[m.group(1) or "str"], route)
+    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: samples[m.group(1) or "str"], route)
     # Regex routes (the admin's): fill groups with a plausible value.
-    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", str(pk), route)
     route = route.replace("\\", "")
     return "/" + route
 
@@ -54,9 +60,23 @@ def test_the_walk_finds_the_projects_urls():
     assert any(name.startswith("admin:") for name in names)
 
 
+@pytest.fixture
+def secret():
+    """A measure whose id fills every id of the walk: its title must never reach anonymous users."""
+    return MeasureFactory(title=SECRET_TITLE)
+
+
+def test_the_walks_measure_is_shown_to_a_coordinator(client, koordination, secret):
+    """The walk's content check looks for something a signed-in user would see."""
+    client.force_login(koordination)
+    response = client.get(sample_url(dict(ALL)["measures:detail"], secret.pk))
+    assert response.status_code == 200
+    assert SECRET_TITLE.encode() in response.content
+
+
 @pytest.mark.parametrize(("name", "route"), [p for p in ALL if p[0] not in PUBLIC], ids=lambda v: v)
-def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, route):
-    url = sample_url(route)
+def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, route, secret):
+    url = sample_url(route, secret.pk)
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         if response.status_code == 302:
@@ -64,7 +84,7 @@ def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, ro
             assert location.startswith(("/konto/anmelden/", "/admin/login/")), (url, location)
         else:
             assert response.status_code in (400, 403, 404, 405), (url, method, response.status_code)
-        assert b"Sprachf" not in response.content
+        assert SECRET_TITLE.encode() not in response.content
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))

@@ -135,3 +135,27 @@ def test_postgresql_allows_moving_the_lead_within_one_transaction():
         measure.participations.filter(department=jug).update(role=Participation.Role.PARTNER)
         measure.participations.filter(department=ges).update(role=Participation.Role.LEAD)
     assert measure.lead_department == ges
+
+
+def test_ending_between_finds_the_end_or_the_end_of_funding_and_names_the_earlier():
+    day = datetime.date(2026, 3, 1)
+    window = (day, datetime.date(2026, 8, 31))
+    both = MeasureFactory(end_date=day.replace(month=7), funding_ends_on=day.replace(month=5))
+    funding_later = MeasureFactory(
+        end_date=day.replace(month=4), funding_ends_on=day.replace(month=6)
+    )
+    end_only = MeasureFactory(end_date=day.replace(month=8, day=31))
+    funding_only = MeasureFactory(end_date=day.replace(year=2027), funding_ends_on=day)
+    MeasureFactory(end_date=day.replace(month=9), funding_ends_on=datetime.date(2026, 2, 28))
+    MeasureFactory(end_date=None, funding_ends_on=None)
+
+    found = {m.pk: m.expires_on for m in Measure.objects.ending_between(*window)}
+
+    assert found == {
+        both.pk: day.replace(month=5),
+        funding_later.pk: day.replace(month=4),
+        end_only.pk: day.replace(month=8, day=31),
+        funding_only.pk: day,
+    }
+    lasting = Measure.objects.with_expiry(*window).filter(expires_on__isnull=True)
+    assert lasting.count() == 2

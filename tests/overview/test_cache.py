@@ -1,6 +1,7 @@
 """The overview's figures come from the cache until any write changes the data behind them."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,11 +10,10 @@ from praevention.catalog.models import SocialSpace
 from praevention.core.dataversion import current_token
 from praevention.core.models import DataVersion
 from praevention.measures.models import Measure, Participation
-from praevention.overview import selectors
 from tests.factories import MeasureFactory
 from tests.measures.forms_data import existing_participations, measure_post_data
 from tests.overview.test_overview_page import tab_url, values
-from tests.overview.test_selectors import current, data_queries
+from tests.overview.test_selectors import data_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,13 @@ def new_measure(network):
     MeasureFactory(lead=network.qpk, status="running", target_groups=[network.a])
 
 
+def figures(client, slug="zielgruppen"):
+    """A tab's matrix as numbers: each row's cells and total, the column totals, the total."""
+    matrix = client.get(tab_url(slug)).context["matrix"]
+    rows = [(r.label, [c.value for c in r.cells], r.total) for r in matrix.rows]
+    return rows, matrix.column_totals, matrix.total
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -107,29 +114,39 @@ def new_measure(network):
         new_measure,
     ],
 )
-def test_every_kind_of_write_makes_the_figures_new(network, change):
-    before = selectors.count_target_groups(current())
+def test_every_kind_of_write_makes_the_figures_new(coordinator, network, change):
+    before = figures(coordinator)
     token = current_token()
     change(network)
     assert current_token() != token
-    after = selectors.count_target_groups(current())
+    after = figures(coordinator)
     assert after != before
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.count_target_groups(current()) == after
+        assert figures(coordinator) == after
     assert aggregates(queries) == []
 
 
-def test_moving_a_social_space_in_the_catalogue_moves_its_measures(network):
+def test_moving_a_social_space_in_the_catalogue_moves_its_measures(coordinator, network):
     """The social-space matrix rolls up by LOR prefix: a catalogue change counts too."""
-    before = selectors.count_social_spaces(current())
+    before = figures(coordinator, "sozialraeume")
     SocialSpace.objects.filter(lor_number="044007").update(lor_number="043099")
-    after = selectors.count_social_spaces(current())
-    assert before.rows.get("0430") != after.rows.get("0430")
+    assert figures(coordinator, "sozialraeume") != before
 
 
-def test_without_a_data_version_nothing_is_cached(network):
+def test_each_language_and_filter_gets_its_own_figures(coordinator, network):
+    assert "Maßnahmen je Zielgruppe und Fachbereich" in coordinator.get(tab_url("zielgruppen")).text
+    coordinator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert (
+        "Measures per target group and department" in coordinator.get(tab_url("zielgruppen")).text
+    )
+    everything = coordinator.get(tab_url("zielgruppen")).context["matrix"]
+    jugendamt = coordinator.get(tab_url("zielgruppen"), {"department": network.jug.pk})
+    assert jugendamt.context["matrix"].total < everything.total
+
+
+def test_without_a_data_version_nothing_is_cached(coordinator, network):
     DataVersion.objects.all().delete()
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
-            selectors.count_target_groups(current())
+            figures(coordinator)
         assert len(aggregates(queries)) == 1
