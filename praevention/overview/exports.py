@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from praevention.core.spreadsheets import append_row
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 MAX_WIDTH = 60
@@ -37,6 +39,43 @@ def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
     for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
         width = max((len(str(value)) for value in column if value is not None), default=8)
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(8, width + 2))
+    return sheet
+
+
+def _map_sheet(workbook, district):
+    """The report map's table: one row per space with its MSS status and running measures,
+    then the credit lines (LOR, MSS with its year). Cells through core.spreadsheets."""
+    sheet = workbook.create_sheet(title=str(_("Karte"))[:31])
+    year = district.year or "–"
+    append_row(
+        sheet,
+        [
+            _("LOR-Nummer"),
+            str(district.areas[0].level_name if district.areas else _("Sozialraum")),
+            _("Status (MSS %(year)s)") % {"year": year},
+            _("Einwohner"),
+            _("laufende Maßnahmen"),
+        ],
+    )
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for area in district.areas:
+        append_row(
+            sheet,
+            [
+                area.space.lor_number,
+                area.space.name,
+                area.need.label,
+                area.need.inhabitants or None,
+                area.running,
+            ],
+        )
+    append_row(sheet, [None])
+    for line in district.credits:
+        append_row(sheet, [line])
+    sheet.freeze_panes = "C2"
+    for letter, width in zip("ABCDE", (12, 32, 22, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
     return sheet
 
 
@@ -111,7 +150,7 @@ def report_workbook(report, *, now):
         [
             _("Bezirksregion"),
             _("LOR-Nummer"),
-            _("MSS-Statusindex"),
+            _("MSS %(year)s: Status (abgeleitet)") % {"year": radar["mss_year"] or "–"},
             _("laufende Maßnahmen"),
             _("geplante Maßnahmen"),
             _("Angebot im Vergleich zum Durchschnitt"),
@@ -121,7 +160,7 @@ def report_workbook(report, *, now):
             [
                 row.region.name,
                 row.region.lor_number,
-                row.need,
+                row.mss.label,
                 row.running,
                 row.planned,
                 round(row.ratio, 2) if row.ratio is not None else None,
@@ -164,6 +203,7 @@ def report_workbook(report, *, now):
             for group, cell in radar["expiring_cells"]
         ],
     )
+    _map_sheet(workbook, report["district_map"])
     for sheet in workbook.worksheets[1:]:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:

@@ -6,10 +6,11 @@ number of queries for ten measures as for twenty thousand.
 
 from django.utils import timezone
 
+from praevention.catalog import monitoring
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.measures.filters import add_months
 from praevention.network.models import Department
-from praevention.overview import gaps, matrices, selectors
+from praevention.overview import gaps, maps, matrices, selectors
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25
@@ -119,6 +120,7 @@ def gap_radar(
         by_phase = {cell.phase.pk: cell for cell in chosen.cells}
         chain_cells = [by_phase[p.pk] for p in chain]
         side_cells = [by_phase[p.pk] for p in accompanying]
+    mss_year, needs = monitoring.needs(catalogue.social_spaces)
     total, expiring = selectors.expiring_measures(
         measures.filter(status=gaps.RUNNING),
         today=today,
@@ -141,8 +143,12 @@ def gap_radar(
         "transitions": transitions,
         "breaks": [t for t in transitions if t.state == "break"],
         "regions": gaps.region_ranking(
-            scope, catalogue.social_spaces, selectors.region_supply(measures), links
+            scope, catalogue.social_spaces, selectors.region_supply(measures), links, needs
         ),
+        "mss_year": mss_year,
+        "mss_source": monitoring.source_line(mss_year),
+        "need_rule": monitoring.NEED_RULE,
+        "lor_credit": monitoring.LOR_CREDIT,
         "goals": selectors.goals_without_measures(measures),
         "expiring_total": total,
         "expiring": expiring,
@@ -177,4 +183,6 @@ def committee_report(data):
             follow_chain=False,
         ),
         "measure_total": selectors.measure_count(scope.measures),
+        # The map of need (MSS) and running measures per Planungsraum, and its table.
+        "district_map": maps.district_map(scope, SocialSpace.Level.PLANUNGSRAUM, links=False),
     }

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from praevention.measures.models import Measure
 from praevention.measures.policy import require
-from praevention.overview import exports, gaps, matrices, policy, report, selectors
+from praevention.overview import exports, gaps, maps, matrices, policy, report, selectors
 from praevention.overview.scope import Scope
 
 
@@ -110,7 +110,6 @@ def gap_radar(request):
                 if key not in scope.fixed
                 for value in values
             ],
-            "need_labels": {row.region.pk: gaps.need_label(row.need) for row in radar["regions"]},
             **radar,
         },
         status=_status(scope),
@@ -144,3 +143,30 @@ def committee_report_xlsx(request):
     filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def district_map(request):
+    """The district's Planungsräume or Bezirksregionen: need (MSS) against running measures."""
+    require(policy.can_view_overview(request.user))
+    scope = maps.map_scope(request.GET)
+    level = maps.LEVELS.get(request.GET.get("ebene", ""), maps.Level.PLANUNGSRAUM)
+    district = maps.district_map(scope, level)
+    return render(
+        request,
+        "overview/map.html",
+        {
+            "nav": "map",
+            "scope": scope,
+            "filters": scope.describe(),
+            "district": district,
+            "levels": [
+                (slug, maps.LEVEL_NAMES[value], value == level, scope.query_string(ebene=slug))
+                for slug, value in maps.LEVELS.items()
+            ],
+            "level_slug": next(slug for slug, value in maps.LEVELS.items() if value == level),
+            "credits": maps.credits(district.year),
+            "need_rule": maps.monitoring.NEED_RULE,
+            **maps.covered(district),
+        },
+        status=_status(scope),
+    )

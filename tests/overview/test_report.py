@@ -47,7 +47,7 @@ def test_the_report_states_date_and_filters_in_german(coordinator, network):
 def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(coordinator, network):
     response = coordinator.get(URL)
     html = response.content.decode()
-    assert html.count('class="report-section') == 8
+    assert html.count('class="report-section') == 9
     for heading in (
         "Überschneidungen",
         "Fachbereiche × Zielgruppen",
@@ -56,6 +56,7 @@ def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(co
         "Bedarf und Angebot in den Bezirksregionen",
         "Strategische Ziele ohne Maßnahme",
         "Was in den nächsten 6 Monaten ausläuft",
+        "Karte: Bedarf (MSS 2021) und laufende Maßnahmen in den Planungsräumen",
     ):
         assert heading in html, heading
     assert "css/overview.css" in html
@@ -108,6 +109,7 @@ def test_the_export_is_an_xlsx_with_one_sheet_per_matrix(coordinator, network):
         "Ziele ohne Maßnahme",
         "Auslaufende Maßnahmen",
         "Drohende Lücken",
+        "Karte",
     ]
 
 
