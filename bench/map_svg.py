@@ -8,10 +8,11 @@ measures), e.g. SQLite:
        && .venv/bin/python bench/map_svg.py'
 
 Per level, median of 50 runs:
-- cold ms: outlines read from the database, projected and simplified, figures counted, SVG
-  written (the cache emptied before every run: the first request after any data change);
-- warm ms: the same with the outlines from the cache, as every later request gets them
-  (figures counted, SVG written);
+- cold ms: outlines read from the database, projected, simplified and labelled, figures
+  counted, SVG written (the cache emptied before every run: the first request after the
+  outlines were loaded or changed);
+- warm ms: the same with the outlines from the cache, as every other request gets them
+  (five queries: spaces, MSS values, supply, the outlines' fingerprint; SVG written);
 - svg ms: writing the SVG string alone from a built map;
 - size: the SVG's kilobytes.
 The target (issue #15): the 53-Planungsraum SVG under 100 ms warm.
@@ -35,7 +36,6 @@ from django.core.cache import cache  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 
 from praevention.catalog.models import SocialSpace  # noqa: E402
-from praevention.core.models import DataVersion  # noqa: E402
 from praevention.overview import maps  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_REQUESTS", "50"))
@@ -53,8 +53,6 @@ def median_ms(work, *, before=None):
 
 
 def main():
-    if not DataVersion.objects.filter(pk=1).exists():
-        DataVersion.objects.create(pk=1, token="bench")  # lets the outlines be cached
     print(f"{'level':<16}{'areas':>6}{'cold ms':>10}{'warm ms':>10}{'svg ms':>9}{'size kB':>9}")
     for level in (SocialSpace.Level.PLANUNGSRAUM, SocialSpace.Level.BEZIRKSREGION):
 

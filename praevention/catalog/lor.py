@@ -533,7 +533,7 @@ def write_spaces(records, *, keep_names=False, space_model=None, geometry_model=
                         Geometry.objects.create(space=space, geojson=record.geometry)
                     elif shape.geojson != record.geometry:
                         shape.geojson = record.geometry
-                        shape.save(update_fields=["geojson"])
+                        shape.save(update_fields=["geojson", "updated_at"])
     except IntegrityError as error:
         raise LoadError(
             _(

@@ -247,6 +247,8 @@ class SocialSpaceGeometry(models.Model):
         verbose_name=_("Sozialraum"),
     )
     geojson = models.JSONField(_("Geometrie (GeoJSON, WGS84)"))
+    # The map caches its drawing under the newest change (overview.maps.outlines).
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     class Meta:
         verbose_name = _("Umriss eines Sozialraums")

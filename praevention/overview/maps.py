@@ -2,8 +2,8 @@
 
 The server draws the SVG from the stored outlines (`SocialSpaceGeometry`, WGS84): no tile
 server, no request to anyone else, nothing inline that the Content-Security-Policy forbids
-(presentation attributes only, no `style`). Outlines are projected and simplified once per data
-version and level and kept in the cache; a request then only joins them with the counts.
+(presentation attributes only, no `style`). Outlines are projected and simplified once per
+level and kept in the cache until they change; a request then only joins them with the counts.
 
 Projection: equirectangular with the longitude scaled by cos(mean latitude), which at the scale
 of one district differs from Web Mercator by less than a line's width.
@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from praevention.catalog import monitoring
 from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
-from praevention.core.dataversion import current_token
 from praevention.measures.models import Measure
 from praevention.overview.scope import Scope
 
@@ -170,6 +169,55 @@ def _ring_area_centroid(ring):
     return area, cx / (6 * area), cy / (6 * area)
 
 
+def _inside(x, y, rings):
+    """Even-odd rule: is (x, y) inside the polygon made of `rings` (outer ring and holes)?"""
+    inside = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def _edge_distance(x, y, rings):
+    """Distance from (x, y) to the nearest edge of `rings`."""
+    best = math.inf
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            dx, dy = x2 - x1, y2 - y1
+            length = dx * dx + dy * dy
+            t = 0.0 if not length else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
+            best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
+    return best
+
+
+def label_point(rings, centroid):
+    """A point well inside the polygon for the circle: the centroid if it lies inside with
+    room around it, else the best of a grid search refined twice (an approximate "pole of
+    inaccessibility", the point farthest from every edge). `rings` are coarsely simplified, so
+    this stays a few milliseconds per area."""
+    xs = [x for ring in rings[:1] for x, _y in ring]
+    ys = [y for ring in rings[:1] for _x, y in ring]
+    west, east, north, south = min(xs), max(xs), min(ys), max(ys)
+    best = centroid
+    best_room = _edge_distance(*centroid, rings) if _inside(*centroid, rings) else -1.0
+    if best_room >= min(east - west, south - north) / 4:
+        return centroid
+    step_x, step_y = (east - west) / 8, (south - north) / 8
+    cx, cy = (west + east) / 2, (north + south) / 2
+    for _round in range(3):
+        for i in range(-4, 5):
+            for j in range(-4, 5):
+                x, y = cx + i * step_x, cy + j * step_y
+                if _inside(x, y, rings):
+                    room = _edge_distance(x, y, rings)
+                    if room > best_room:
+                        best, best_room = (x, y), room
+        cx, cy = best
+        step_x, step_y = step_x / 3, step_y / 3
+    return best
+
+
 def project(shapes):
     """(width, height, {LOR number: Outline}) for {LOR number: GeoJSON geometry}.
 
@@ -201,7 +249,7 @@ def project(shapes):
 
     outlines = {}
     for number, geojson in shapes.items():
-        parts, best = [], (0.0, 0.0, 0.0)
+        parts, best, coarse = [], (0.0, 0.0, 0.0), []
         total = 0.0
         for polygon in _polygons(geojson):
             for ring_index, ring in enumerate(polygon):
@@ -212,36 +260,36 @@ def project(shapes):
                 if ring_index == 0:
                     total += abs(area)
                     if abs(area) > abs(best[0]):
+                        # The circle goes into the largest part; holes are left aside.
                         best = (area, cx, cy)
+                        coarse = [_simplify(projected, 4 * TOLERANCE)]
                 head, *rest = projected
                 parts.append(
                     f"M{head[0]:.1f} {head[1]:.1f}"
                     + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest[:-1])
                     + "Z"
                 )
-        outlines[number] = Outline(path="".join(parts), x=best[1], y=best[2], area=total)
+        x, y = label_point(coarse, (best[1], best[2])) if coarse else (best[1], best[2])
+        outlines[number] = Outline(path="".join(parts), x=x, y=y, area=total)
     return WIDTH, height, outlines
 
 
 def outlines(level):
     """The projected outlines of every space of `level`: (width, height, {LOR: Outline}).
 
-    One query (the level's GeoJSON) when not cached; cached per data version.
+    Cached under a fingerprint of the stored outlines (their number and newest change), not
+    under the data version: editing a measure must not redraw the district. One query when
+    cached (the fingerprint), two otherwise (and the level's GeoJSON).
     """
-    token = current_token()
-    key = f"map-outlines:{token}:{level}" if token else None
-    if key:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    shapes = dict(
-        SocialSpaceGeometry.objects.filter(space__level=level).values_list(
-            "space__lor_number", "geojson"
-        )
-    )
-    result = project(shapes)
-    if key:
-        cache.set(key, result, CACHE_TIMEOUT)
+    stored = SocialSpaceGeometry.objects.filter(space__level=level)
+    fingerprint = stored.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = fingerprint["changed"].timestamp() if fingerprint["changed"] else 0
+    key = f"map-outlines:{level}:{fingerprint['n']}:{changed:.6f}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = project(dict(stored.values_list("space__lor_number", "geojson")))
+    cache.set(key, result, CACHE_TIMEOUT)
     return result
 
 

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('geojson', models.JSONField(verbose_name='Geometrie (GeoJSON, WGS84)')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
                 ('space', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='geometry', to='catalog.socialspace', verbose_name='Sozialraum')),
             ],
             options={
