@@ -146,6 +146,7 @@ def pages():
         ("Lücken /luecken/", reverse("overview:gaps")),
         ("Bericht /bericht/", reverse("overview:report")),
         ("Bericht XLSX", reverse("overview:report_xlsx")),
+        ("Karte /karte/", reverse("overview:map")),
     ]
 
 

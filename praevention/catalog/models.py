@@ -258,12 +258,6 @@ class SocialSpaceGeometry(models.Model):
         return str(self.space)
 
 
-class SocialMonitoringQuerySet(models.QuerySet):
-    def latest_year(self):
-        """The newest year loaded (an int), or None when no values are loaded."""
-        return self.aggregate(year=models.Max("year"))["year"]
-
-
 class SocialMonitoring(models.Model):
     """One year's Monitoring Soziale Stadtentwicklung (MSS) values for one Planungsraum.
 
@@ -298,8 +292,6 @@ class SocialMonitoring(models.Model):
         _("Statusindex (Wert)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     inhabitants = models.PositiveIntegerField(_("Einwohnerinnen und Einwohner"), default=0)
-
-    objects = SocialMonitoringQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("MSS-Wert")

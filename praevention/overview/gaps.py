@@ -6,9 +6,7 @@ Only presentation: numbers come from `selectors`, catalogue rows are passed in.
 from dataclasses import dataclass
 from statistics import mean
 
-from django.utils.translation import gettext as _
-
-from praevention.catalog.models import SocialMonitoring, SocialSpace
+from praevention.catalog.models import SocialSpace
 from praevention.catalog.monitoring import HIGH_NEED, Need
 from praevention.measures.models import Measure
 from praevention.overview.selectors import ChainCell
@@ -197,9 +195,3 @@ def region_ranking(scope, spaces, supply, links=True, needs=None):
     rows.sort(key=lambda row: (-(row.need or 0), row.running, row.region.lor_number))
     return rows
 
-
-def need_label(status_class):
-    labels = dict(SocialMonitoring.StatusClass.choices)
-    if status_class is None:
-        return _("unbekannt")
-    return f"{status_class} – {labels.get(status_class, '')}"

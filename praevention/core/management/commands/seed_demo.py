@@ -58,9 +58,10 @@ Role = Participation.Role
 RELATIVE_DATE = re.compile(r"^(?P<sign>[+-])(?P<n>[0-9]+) (?P<unit>days|months)$")
 
 
-def load_demo_data(path=DEMO_FILE):
+def load_demo_data(path=None):
     """The parsed data file: {"department": [...], "person": [...], "strategic_goal": [...],
     "measure": [...]}; a syntax error becomes a CommandError naming the file."""
+    path = path or DEMO_FILE
     try:
         with open(path, "rb") as file:
             return tomllib.load(file)
