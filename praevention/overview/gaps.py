@@ -194,4 +194,3 @@ def region_ranking(scope, spaces, supply, links=True, needs=None):
         row.ratio = row.running / typical if typical else None
     rows.sort(key=lambda row: (-(row.need or 0), row.running, row.region.lor_number))
     return rows
-

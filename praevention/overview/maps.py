@@ -109,6 +109,16 @@ class DistrictMap:
         return str(LEVEL_NAMES[self.level])
 
     @property
+    def with_supply(self) -> int:
+        """Areas with at least one running measure."""
+        return sum(1 for area in self.areas if area.running)
+
+    @property
+    def high_need_without(self) -> list[MapArea]:
+        """Areas of high need (MSS class 3 or 4) without a running measure."""
+        return [area for area in self.areas if area.need.high and not area.running]
+
+    @property
     def credits(self) -> list[str]:
         return credits(self.year)
 
@@ -441,12 +451,3 @@ def render_svg(district: DistrictMap, *, title_id: str = "map-title") -> SafeStr
 def credits(year: int | None) -> list[str]:
     """The credit lines under every map and table of the data (LOR, MSS with its year)."""
     return [str(monitoring.LOR_CREDIT), monitoring.source_line(year)]
-
-
-def covered(district: DistrictMap) -> dict:
-    """Totals for the caption: spaces with at least one running measure, spaces of high need
-    without any."""
-    return {
-        "with_supply": sum(1 for a in district.areas if a.running),
-        "high_need_without": [a for a in district.areas if a.need.high and not a.running],
-    }

@@ -3,7 +3,9 @@
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from praevention.core.dataversion import fragment_context
 from praevention.measures.models import Measure
 from praevention.measures.policy import require
 from praevention.overview import exports, gaps, maps, matrices, policy, report, selectors
@@ -146,11 +148,14 @@ def committee_report_xlsx(request):
 
 
 def district_map(request):
-    """The district's Planungsräume or Bezirksregionen: need (MSS) against running measures."""
+    """The district's Planungsräume or Bezirksregionen: need (MSS) against running measures.
+
+    The map and its table are a cached fragment per data version, level and query: the map is
+    only built (five queries) when the fragment is not cached.
+    """
     require(policy.can_view_overview(request.user))
     scope = maps.map_scope(request.GET)
     level = maps.LEVELS.get(request.GET.get("ebene", ""), maps.Level.PLANUNGSRAUM)
-    district = maps.district_map(scope, level)
     return render(
         request,
         "overview/map.html",
@@ -158,15 +163,14 @@ def district_map(request):
             "nav": "map",
             "scope": scope,
             "filters": scope.describe(),
-            "district": district,
+            "district": SimpleLazyObject(lambda: maps.district_map(scope, level)),
             "levels": [
                 (slug, maps.LEVEL_NAMES[value], value == level, scope.query_string(ebene=slug))
                 for slug, value in maps.LEVELS.items()
             ],
-            "level_slug": next(slug for slug, value in maps.LEVELS.items() if value == level),
-            "credits": maps.credits(district.year),
+            "level": level,
             "need_rule": maps.monitoring.NEED_RULE,
-            **maps.covered(district),
+            **fragment_context(),
         },
         status=_status(scope),
     )

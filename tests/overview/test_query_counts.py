@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 # that show it, the recent changes with two prefetches on the start; each facet value in the
 # request adds its own lookup (twice in the report: it validates the filters for the matrices
 # and for the gap radar). The MSS values cost one query on the gap page; the map (also in the
-# report) reads its spaces, their MSS values, the supply and (uncached) the outlines.
+# report) reads its spaces, their MSS values, the supply, the outlines' fingerprint and (uncached)
+# the outlines.
 PAGES = {
     reverse("overview:start"): 16,
     reverse("overview:overview"): 16,
@@ -23,9 +24,9 @@ PAGES = {
     reverse("overview:matrix", args=["sozialraeume"]): 16,
     reverse("overview:matrix", args=["fachbereiche"]): 17,
     reverse("overview:gaps"): 21,
-    reverse("overview:report"): 27,
-    reverse("overview:report_xlsx"): 27,
-    reverse("overview:map"): 17,
+    reverse("overview:report"): 28,
+    reverse("overview:report_xlsx"): 28,
+    reverse("overview:map"): 18,
 }
 
 
