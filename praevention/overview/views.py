@@ -82,6 +82,7 @@ def overview(request, matrix="zielgruppen"):
             "tabs": [(slug, matrices.MATRIX_TITLES[slug]) for slug in matrices.MATRIX_SLUGS],
             "query_string": scope.query_string(),
             "filters": scope.describe(),
+            "lor_credit": maps.monitoring.LOR_CREDIT,
             **extra,
         },
         status=_status(scope),

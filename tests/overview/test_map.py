@@ -197,3 +197,9 @@ def test_the_53_planungsraeume_are_projected_into_one_frame():
     for outline in outlines.values():
         assert outline.path.startswith("M") and outline.path.endswith("Z")
         assert 0 <= outline.x <= width and 0 <= outline.y <= height
+
+
+def test_the_social_space_matrix_credits_the_lor_data(client, koordination):
+    client.force_login(koordination)
+    html = client.get(reverse("overview:matrix", args=["sozialraeume"])).content.decode()
+    assert "Lebensweltlich orientierte Räume (LOR) 01.01.2021, Amt für Statistik" in html
