@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from praevention.catalog import monitoring
 from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
 from praevention.measures.models import Measure
+from praevention.overview import figures
 from praevention.overview.scope import Scope
 
 Level = SocialSpace.Level
@@ -288,11 +289,14 @@ def outlines(level):
     """The projected outlines of every space of `level`: (width, height, {LOR: Outline}).
 
     Cached under a fingerprint of the stored outlines (their number and newest change), not
-    under the data version: editing a measure must not redraw the district. One query when
-    cached (the fingerprint), two otherwise (and the level's GeoJSON).
+    under the data version: editing a measure must not redraw the district. The fingerprint
+    itself is a figure cached per data version: no query when both are cached, one after a
+    write (the fingerprint), two when the outlines changed (and the level's GeoJSON).
     """
     stored = SocialSpaceGeometry.objects.filter(space__level=level)
-    fingerprint = stored.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    fingerprint = figures.remember(
+        stored, lambda: stored.aggregate(n=Count("pk"), changed=Max("updated_at")), "outlines"
+    )
     changed = fingerprint["changed"].timestamp() if fingerprint["changed"] else 0
     key = f"map-outlines:{level}:{fingerprint['n']}:{changed:.6f}"
     cached = cache.get(key)
@@ -310,7 +314,8 @@ def running_supply(measures, level) -> dict[str, int]:
     """{LOR number of `level`: running measures linked to the space or below it}.
 
     Counts exactly what the measure list's social-space filter (a LOR prefix match) shows for
-    the space. One query: SELECT substr(lor_number, 1, n), COUNT(DISTINCT measure) FROM the
+    the space. Cached with the overview's other figures (`figures`, per data version). One
+    query: SELECT substr(lor_number, 1, n), COUNT(DISTINCT measure) FROM the
     links of the filtered running measures WHERE the linked space is at or below `level`
     GROUP BY 1.
     """
@@ -324,7 +329,7 @@ def running_supply(measures, level) -> dict[str, int]:
         .annotate(n=Count("measure", distinct=True))
         .order_by()
     )
-    return dict(rows)
+    return dict(figures.rows(rows))
 
 
 def map_scope(data):
