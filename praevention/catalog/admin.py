@@ -66,9 +66,11 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         protected = list(protected)
+        in_use = False
         for entry in objs:
             used = usage.usage(entry)
             if used:
+                in_use = True
                 protected.append(
                     _("%(entry)s – genutzt von: %(uses)s; bitte archivieren oder zusammenführen")
                     % {
@@ -76,6 +78,10 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
                         "uses": ", ".join(f"{label} {count}" for label, count in used.items()),
                     }
                 )
+        if in_use:
+            # Refused anyway: say "archive or merge" rather than name read-only rows that would
+            # go with the entry (a space's MSS values, whose admin allows no deleting).
+            perms_needed = set()
         return deleted, counts, perms_needed, protected
 
     def delete_queryset(self, request, queryset):
