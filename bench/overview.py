@@ -172,6 +172,7 @@ def pages(edition, later):
         ("Bericht seit Ausgabe", reverse("overview:report") + since),
         ("Ausgabe seit Ausgabe", reverse("editions:detail", args=[later.pk]) + since),
         ("Ausgabe PDF (gespeichert)", reverse("editions:pdf", args=[later.pk])),
+        ("Karte /karte/", reverse("overview:map")),
     ]
     slow = [
         ("Bericht PDF", reverse("overview:report_pdf"), SLOW_REQUESTS),

@@ -16,6 +16,7 @@ from praevention.catalog.models import (
     GoodPracticeCriterion,
     LifePhase,
     RiskFactor,
+    SocialMonitoring,
     SocialSpace,
     StrategicGoal,
     TargetGroup,
@@ -65,9 +66,11 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         protected = list(protected)
+        in_use = False
         for entry in objs:
             used = usage.usage(entry)
             if used:
+                in_use = True
                 protected.append(
                     _("%(entry)s – genutzt von: %(uses)s; bitte archivieren oder zusammenführen")
                     % {
@@ -75,6 +78,10 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
                         "uses": ", ".join(f"{label} {count}" for label, count in used.items()),
                     }
                 )
+        if in_use:
+            # Refused anyway: say "archive or merge" rather than name read-only rows that would
+            # go with the entry (a space's MSS values, whose admin allows no deleting).
+            perms_needed = set()
         return deleted, counts, perms_needed, protected
 
     def delete_queryset(self, request, queryset):
@@ -241,6 +248,19 @@ class EvidenceLevelAdmin(CatalogEntryAdmin):
     fields = ("level", "name", "description")
 
 
+class SocialMonitoringInline(admin.TabularInline):
+    """Official values, loaded by `manage.py load_social_monitoring`; shown, not typed."""
+
+    model = SocialMonitoring
+    fields = ("year", "is_valid", "status_class", "status_index", "inhabitants")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SocialSpace)
 class SocialSpaceAdmin(CatalogEntryAdmin):
     list_display = (
@@ -248,10 +268,8 @@ class SocialSpaceAdmin(CatalogEntryAdmin):
         "name",
         "level",
         "parent",
-        "mss_status_class",
-        "mss_index",
     )
-    list_filter = ("level", "mss_status_class")
+    list_filter = ("level",)
     list_select_related = ("parent",)
     search_fields = ("lor_number", "name", "parent__name")
     search_help_text = _("Suche nach LOR-Nummer oder Name")
@@ -259,9 +277,28 @@ class SocialSpaceAdmin(CatalogEntryAdmin):
     ordering = ("lor_number",)
     fieldsets = (
         (None, {"fields": ("lor_number", "name", "level", "parent")}),
-        (
-            _("Monitoring Soziale Stadtentwicklung (MSS)"),
-            {"fields": ("mss_status_class", "mss_index")},
-        ),
         (_("Verwaltung"), {"fields": ("is_archived",)}),
     )
+    # The MSS values by year (read-only, loaded by `manage.py load_social_monitoring`).
+    inlines = [SocialMonitoringInline]
+
+
+@admin.register(SocialMonitoring)
+class SocialMonitoringAdmin(admin.ModelAdmin):
+    """The official MSS values by year; loaded by `manage.py load_social_monitoring`, read here."""
+
+    list_display = ("space", "year", "status_class", "status_index", "inhabitants", "is_valid")
+    list_filter = ("year", "status_class", "is_valid")
+    list_select_related = ("space",)
+    search_fields = ("space__lor_number", "space__name")
+    search_help_text = _("Suche nach LOR-Nummer oder Name des Planungsraums")
+    ordering = ("-year", "space__lor_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

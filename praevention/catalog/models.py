@@ -205,12 +205,6 @@ class SocialSpace(ArchivableEntry):
         Level.PLANUNGSRAUM: Level.BEZIRKSREGION,
     }
 
-    class StatusClass(models.IntegerChoices):
-        HIGH = 1, _("hoch")
-        MEDIUM = 2, _("mittel")
-        LOW = 3, _("niedrig")
-        VERY_LOW = 4, _("sehr niedrig")
-
     lor_number = models.CharField(_("LOR-Nummer"), max_length=8, unique=True)
     name = models.CharField(_("Name"), max_length=200)
     level = models.CharField(_("Ebene"), max_length=3, choices=Level.choices)
@@ -221,23 +215,6 @@ class SocialSpace(ArchivableEntry):
         blank=True,
         related_name="children",
         verbose_name=_("übergeordneter Raum"),
-    )
-    mss_status_class = models.PositiveSmallIntegerField(
-        _("MSS-Statusindex"),
-        choices=StatusClass.choices,
-        null=True,
-        blank=True,
-        help_text=_(
-            "Monitoring Soziale Stadtentwicklung: 1 hoch … 4 sehr niedrig (höchster Bedarf)"
-        ),
-    )
-    mss_index = models.DecimalField(
-        _("MSS-Indexwert"),
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("optionaler Zahlenwert des Status-Index"),
     )
     history = HistoricalRecords()
 
@@ -282,3 +259,81 @@ class SocialSpace(ArchivableEntry):
                         )
                     }
                 )
+
+
+class SocialSpaceGeometry(models.Model):
+    """The outline of a social space as a GeoJSON geometry (WGS84 longitude/latitude, RFC 7946).
+
+    Kept apart from SocialSpace so that lists, filters, forms and the space's history never
+    carry the polygons; only the map reads them. Source: LOR 2021, Amt für Statistik
+    Berlin-Brandenburg (see `catalog/data/*/README.md`).
+    """
+
+    space = models.OneToOneField(
+        SocialSpace,
+        on_delete=models.CASCADE,
+        related_name="geometry",
+        verbose_name=_("Sozialraum"),
+    )
+    geojson = models.JSONField(_("Geometrie (GeoJSON, WGS84)"))
+    # The map caches its drawing under the newest change (overview.maps.outlines).
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Umriss eines Sozialraums")
+        verbose_name_plural = _("Umrisse der Sozialräume")
+
+    def __str__(self):
+        return str(self.space)
+
+
+class SocialMonitoring(models.Model):
+    """One year's Monitoring Soziale Stadtentwicklung (MSS) values for one Planungsraum.
+
+    MSS is published by the Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen Berlin per
+    Planungsraum every two years (MSS 2021: data as of 31.12.2020). The status index class runs
+    from 1 high to 4 very low social status, i.e. 4 means the highest need. A Planungsraum with
+    fewer than 300 inhabitants is not classified ("ungültig"): `is_valid` False, no class.
+    """
+
+    class StatusClass(models.IntegerChoices):
+        HIGH = 1, _("hoch")
+        MEDIUM = 2, _("mittel")
+        LOW = 3, _("niedrig")
+        VERY_LOW = 4, _("sehr niedrig")
+
+    space = models.ForeignKey(
+        SocialSpace,
+        on_delete=models.CASCADE,
+        related_name="monitoring",
+        verbose_name=_("Planungsraum"),
+    )
+    year = models.PositiveSmallIntegerField(_("MSS-Jahr"))
+    is_valid = models.BooleanField(_("gültig"), default=True)
+    status_class = models.PositiveSmallIntegerField(
+        _("Statusindex (Klasse)"),
+        choices=StatusClass.choices,
+        null=True,
+        blank=True,
+        help_text=_("1 hoch … 4 sehr niedrig (höchster Bedarf)"),
+    )
+    status_index = models.DecimalField(
+        _("Statusindex (Wert)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    inhabitants = models.PositiveIntegerField(_("Einwohnerinnen und Einwohner"), default=0)
+
+    class Meta:
+        verbose_name = _("MSS-Wert")
+        verbose_name_plural = _("MSS-Werte")
+        ordering = ["-year", "space__lor_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "year"], name="socialmonitoring_once_a_year"),
+            models.CheckConstraint(
+                condition=Q(is_valid=False, status_class__isnull=True)
+                | Q(is_valid=True, status_class__gte=1, status_class__lte=4),
+                name="socialmonitoring_class_when_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"MSS {self.year} {self.space}"

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from praevention.catalog.models import SocialSpace
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from praevention.measures import rules
 from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
@@ -14,6 +15,32 @@ DATE = forms.DateInput(
     attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"},
     format="%Y-%m-%d",
 )
+
+
+def grouped_social_spaces(spaces):
+    """Choices for the social-space select: the Prognoseräume first, then one group per
+    Bezirksregion holding the region itself and its Planungsräume (LOR numbers nest by prefix).
+    One query: the spaces ordered by LOR number."""
+    spaces = list(spaces)
+    groups = [(_("Prognoseräume (ganzer Bereich)"), [])]
+    regions = {}
+    for space in spaces:
+        label = f"{space.lor_number} {space.name}"
+        if space.level == SocialSpace.Level.PROGNOSERAUM:
+            groups[0][1].append((space.pk, label))
+        elif space.level == SocialSpace.Level.BEZIRKSREGION:
+            options = [(space.pk, _("%(label)s (ganze Bezirksregion)") % {"label": label})]
+            regions[space.lor_number] = options
+            groups.append((_("Bezirksregion %(label)s") % {"label": label}, options))
+        else:
+            parent = space.lor_number[: SocialSpace.LOR_LENGTH[SocialSpace.Level.BEZIRKSREGION]]
+            target = regions.get(parent)
+            if target is None:
+                target = []
+                regions[parent] = target
+                groups.append((parent, target))
+            target.append((space.pk, label))
+    return groups
 
 
 class MeasureForm(forms.ModelForm):
@@ -64,7 +91,8 @@ class MeasureForm(forms.ModelForm):
             "poverty_focus": forms.RadioSelect,
             "target_groups": forms.CheckboxSelectMultiple,
             "life_phases": forms.CheckboxSelectMultiple,
-            "social_spaces": forms.CheckboxSelectMultiple,
+            # 69 spaces: a native grouped list (type to jump to a name, Ctrl/Shift to pick more).
+            "social_spaces": forms.SelectMultiple(attrs={"size": 14}),
             "fields_of_action": forms.CheckboxSelectMultiple,
             "strategic_goals": forms.CheckboxSelectMultiple,
             "good_practice_criteria": forms.CheckboxSelectMultiple,
@@ -81,7 +109,18 @@ class MeasureForm(forms.ModelForm):
         self.fields["social_spaces"].queryset = self.fields["social_spaces"].queryset.order_by(
             "lor_number"
         )
+        # Archived entries only where the measure has them (safety) – before the grouping,
+        # so the grouped choices are built from the limited queryset; the queryset still
+        # validates what is posted.
         self.instance.limit_catalog_choices(self.fields)
+        self.fields["social_spaces"].choices = grouped_social_spaces(
+            self.fields["social_spaces"].queryset
+        )
+        self.fields["social_spaces"].help_text = _(
+            "Planungsraum, Bezirksregion oder Prognoseraum; mit Strg bzw. ⌘ mehrere wählen. "
+            "Eine Maßnahme im Planungsraum zählt auch für seine Bezirksregion und seinen "
+            "Prognoseraum."
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()

@@ -46,6 +46,43 @@ def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
     return sheet
 
 
+def _map_sheet(workbook, district):
+    """The report map's table: one row per space with its MSS status and running measures,
+    then the credit lines (LOR, MSS with its year). Cells through core.spreadsheets."""
+    sheet = workbook.create_sheet(title=str(_("Karte"))[:31])
+    year = district.year or "–"
+    append_row(
+        sheet,
+        [
+            _("LOR-Nummer"),
+            str(district.areas[0].level_name if district.areas else _("Sozialraum")),
+            _("Status (MSS %(year)s)") % {"year": year},
+            _("Einwohner"),
+            _("laufende Maßnahmen"),
+        ],
+    )
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for area in district.areas:
+        append_row(
+            sheet,
+            [
+                area.space.lor_number,
+                area.space.name,
+                area.need.label,
+                area.need.inhabitants or None,
+                area.running,
+            ],
+        )
+    append_row(sheet, [None])
+    for line in district.credits:
+        append_row(sheet, [line])
+    sheet.freeze_panes = "C2"
+    for letter, width in zip("ABCDE", (12, 32, 22, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    return sheet
+
+
 def _matrix_sheet(workbook, matrix):
     header = [
         str(matrix.row_heading),
@@ -124,7 +161,7 @@ def report_workbook(report, *, now, title=""):
         [
             _("Bezirksregion"),
             _("LOR-Nummer"),
-            _("MSS-Statusindex"),
+            _("MSS %(year)s: Status (abgeleitet)") % {"year": radar["mss_year"] or "–"},
             _("laufende Maßnahmen"),
             _("geplante Maßnahmen"),
             _("Angebot im Vergleich zum Durchschnitt"),
@@ -134,7 +171,7 @@ def report_workbook(report, *, now, title=""):
             [
                 row.region.name,
                 row.region.lor_number,
-                row.need,
+                row.mss.label,
                 row.running,
                 row.planned,
                 round(row.ratio, 2) if row.ratio is not None else None,
@@ -201,6 +238,7 @@ def report_workbook(report, *, now, title=""):
             for row in report["funding_departments"]
         ],
     )
+    _map_sheet(workbook, report["district_map"])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

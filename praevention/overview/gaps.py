@@ -6,16 +6,14 @@ Only presentation: numbers come from `selectors`, catalogue rows are passed in.
 from dataclasses import dataclass
 from statistics import mean
 
-from django.utils.translation import gettext as _
-
 from praevention.catalog.models import SocialSpace
+from praevention.catalog.monitoring import HIGH_NEED, Need
 from praevention.measures.models import Measure
 from praevention.overview.selectors import ChainCell
 
 RUNNING = Measure.Status.RUNNING
 PLANNED = Measure.Status.PLANNED
 HORIZON_MONTHS = 6
-HIGH_NEED = 3  # MSS status classes 3 (low) and 4 (very low) mean high need
 
 
 def chain_phases(life_phases):
@@ -148,10 +146,12 @@ class RegionRow:
     planned: int
     url: str = ""
     ratio: float | None = None
+    mss: Need = Need()
 
     @property
     def need(self):
-        return self.region.mss_status_class
+        """The region's MSS status class derived from its Planungsräume (monitoring.NEED_RULE)."""
+        return self.mss.status_class
 
     @property
     def high_need(self):
@@ -162,8 +162,10 @@ class RegionRow:
         return self.high_need and self.ratio is not None and self.ratio < 1
 
 
-def region_table(scope, spaces, supply, links=True):
+def region_table(scope, spaces, supply, links=True, needs=None):
     """Bezirksregionen, highest need first and, within the same need, the fewest measures first.
+
+    `needs` is {LOR number: Need} from `catalog.monitoring.needs`.
 
     `ratio` compares a region's running measures with the average region's: below 1 means less
     supply than usual; with high need that is a gap.
@@ -178,7 +180,12 @@ def region_table(scope, spaces, supply, links=True):
     rows = []
     for region in regions:
         running, planned = supply.get(region.lor_number, (0, 0))
-        row = RegionRow(region=region, running=running, planned=planned)
+        row = RegionRow(
+            region=region,
+            running=running,
+            planned=planned,
+            mss=(needs or {}).get(region.lor_number, Need()),
+        )
         if links and running:
             row.url = scope.list_url(status=RUNNING, social_space=region.pk)
         rows.append(row)
@@ -187,10 +194,3 @@ def region_table(scope, spaces, supply, links=True):
         row.ratio = row.running / typical if typical else None
     rows.sort(key=lambda row: (-(row.need or 0), row.running, row.region.lor_number))
     return rows
-
-
-def need_label(status_class):
-    labels = dict(SocialSpace.StatusClass.choices)
-    if status_class is None:
-        return _("unbekannt")
-    return f"{status_class} – {labels.get(status_class, '')}"

@@ -12,10 +12,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praevention.catalog import monitoring
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.measures.models import Measure
 from praevention.network.models import Department
-from praevention.overview import cache, charts, gaps, quantities, selectors, tables
+from praevention.overview import cache, charts, gaps, maps, quantities, selectors, tables
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25
@@ -255,6 +256,7 @@ def gap_radar(
         by_phase = {cell.phase.pk: cell for cell in chosen.cells}
         chain_cells = [by_phase[p.pk] for p in chain]
         side_cells = [by_phase[p.pk] for p in accompanying]
+    mss_year, needs = monitoring.needs(dimensions.social_spaces)
     total, expiring = selectors.expiring_measures(
         measures.running(),
         today=today,
@@ -277,8 +279,12 @@ def gap_radar(
         "transitions": transitions,
         "breaks": [t for t in transitions if t.state == "break"],
         "regions": gaps.region_table(
-            scope, dimensions.social_spaces, selectors.count_region_supply(measures), links
+            scope, dimensions.social_spaces, selectors.count_region_supply(measures), links, needs
         ),
+        "mss_year": mss_year,
+        "mss_source": monitoring.source_line(mss_year),
+        "need_rule": monitoring.NEED_RULE,
+        "lor_credit": monitoring.LOR_CREDIT,
         "goals": selectors.goals_without_measures(measures),
         "expiring_total": total,
         "expiring": expiring,
@@ -335,5 +341,7 @@ def report_figures(scope, radar_scope):
             follow_chain=False,
         ),
         "measure_total": selectors.count_measures(scope.measures),
+        # The map of need (MSS) and running measures per Planungsraum, and its table.
+        "district_map": maps.district_map(scope, SocialSpace.Level.PLANUNGSRAUM, links=False),
         **funding,
     }

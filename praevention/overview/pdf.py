@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 PDF_CONTENT_TYPE = "application/pdf"
-STYLESHEETS = ("css/overview.css", "css/report-pdf.css")
+STYLESHEETS = ("css/overview.css", "css/map.css", "css/report-pdf.css")
 
 
 def sections(report: dict) -> list[tuple[str, str]]:
@@ -28,6 +28,11 @@ def sections(report: dict) -> list[tuple[str, str]]:
         ("report-chain", _("Lücken in der Präventionskette")),
         ("report-regions", _("Bedarf und Angebot in den Bezirksregionen")),
         ("report-goals", _("Strategische Ziele ohne Maßnahme")),
+        (
+            "report-map",
+            _("Karte: Bedarf (MSS %(year)s) und laufende Maßnahmen in den Planungsräumen")
+            % {"year": report["district_map"].year or "–"},
+        ),
         (
             "report-expiring",
             _("Was in den nächsten %(months)s Monaten ausläuft") % {"months": months},

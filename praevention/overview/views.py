@@ -7,7 +7,7 @@ from django.utils import timezone
 from praevention.editions import comparison
 from praevention.editions import policy as edition_policy
 from praevention.measures.policy import require
-from praevention.overview import cache, exports, gaps, pages, pdf, policy, tables
+from praevention.overview import cache, exports, maps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
 
 
@@ -41,6 +41,7 @@ def overview(request, matrix="zielgruppen"):
             "query_string": scope.query_string(),
             "filters": scope.describe(),
             **switch,
+            "lor_credit": maps.monitoring.LOR_CREDIT,
             **extra,
         },
         status=_status(scope),
@@ -90,7 +91,6 @@ def gap_radar(request):
                 if key not in scope.fixed
                 for value in values
             ],
-            "need_labels": {row.region.pk: gaps.need_label(row.need) for row in radar["regions"]},
             **radar,
         },
         status=_status(scope),
@@ -158,3 +158,34 @@ def report_xlsx(request):
     filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def district_map(request):
+    """The district's Planungsräume or Bezirksregionen: need (MSS) against running measures.
+
+    The map and its figures are cached per data version, level and query (`cache.remember`,
+    like every overview page): the map is only built (five queries) when they are not cached.
+    """
+    require(policy.can_view_overview(request.user))
+    scope = maps.map_scope(request.GET)
+    level = maps.LEVELS.get(request.GET.get("ebene", ""), maps.Level.PLANUNGSRAUM)
+    return render(
+        request,
+        "overview/map.html",
+        {
+            "nav": "map",
+            "scope": scope,
+            "filters": scope.describe(),
+            "district": cache.remember(
+                cache.page_key("map", scope.params.urlencode(), level),
+                lambda: maps.district_map(scope, level),
+            ),
+            "levels": [
+                (slug, maps.LEVEL_NAMES[value], value == level, scope.query_string(ebene=slug))
+                for slug, value in maps.LEVELS.items()
+            ],
+            "level": level,
+            "need_rule": maps.monitoring.NEED_RULE,
+        },
+        status=_status(scope),
+    )

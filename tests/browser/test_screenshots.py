@@ -32,6 +32,7 @@ def pages():
         ("ueberblick-lebensphasen", "/ueberblick/lebensphasen/"),
         ("luecken", "/luecken/"),
         ("bericht", "/bericht/"),
+        ("karte", "/karte/"),
         ("import", "/austausch/import/"),
     ]
 

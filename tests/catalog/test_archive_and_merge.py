@@ -206,3 +206,37 @@ def test_a_merge_that_would_create_duplicates_changes_nothing(coordinator):
     assert "lassen sich nicht zusammenführen" in response.text
     assert FieldOfAction.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
     assert first.strategic_goals.count() == 1
+
+
+def test_an_archived_social_space_is_no_option_in_the_grouped_select_but_stays_on_its_measure(
+    client, kernteam_jug, jugendamt
+):
+    """Safety's archive and the map's grouped select together: what the user sees offered."""
+    archived = SocialSpace.objects.get(lor_number="04100102")
+    kept = SocialSpace.objects.get(lor_number="04100101")
+    SocialSpace.objects.filter(pk=archived.pk).update(is_archived=True)
+    measure = MeasureFactory(lead=jugendamt, social_spaces=[archived])
+    client.force_login(kernteam_jug)
+
+    new_page = client.get(reverse("measures:create")).content.decode()
+    edit_page = client.get(reverse("measures:edit", args=[measure.pk])).content.decode()
+
+    assert f'<option value="{kept.pk}"' in new_page
+    assert f'<option value="{archived.pk}"' not in new_page
+    assert f'<option value="{archived.pk}" selected>' in edit_page
+    assert "<optgroup" in new_page
+
+
+def test_the_social_space_admin_keeps_the_archive_field_and_shows_the_mss_values(
+    client, admin_user
+):
+    space = SocialSpace.objects.get(lor_number="04100102")
+    client.force_login(admin_user)
+    page = client.get(admin_url(SocialSpace, "change", space.pk))
+    form = page.context["adminform"].form
+    assert "is_archived" in form.fields
+    assert "mss_status_class" not in form.fields
+    assert [
+        formset.opts.model._meta.model_name for formset in page.context["inline_admin_formsets"]
+    ] == ["socialmonitoring"]
+    assert "2021" in page.content.decode()

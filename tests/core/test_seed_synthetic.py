@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.core.management.commands import seed_demo as demo
+from praevention.core.management.commands import seed_synthetic as synthetic
 from praevention.core.management.commands.seed_synthetic import ENDING_CELLS
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department
@@ -84,7 +85,7 @@ def test_about_twelve_departments_exist_including_the_demo_ones():
     seed_synthetic("--measures", "10")
     assert 10 <= Department.objects.count() <= 14
     assert set(Department.objects.values_list("short_name", flat=True)) >= {
-        short for short, *_rest in demo.DEPARTMENTS
+        row["short_name"] for row in demo.load_demo_data()["department"]
     }
 
 
@@ -102,8 +103,8 @@ def test_target_groups_and_departments_are_skewed():
 
 def test_some_life_phase_target_group_cells_stay_empty():
     seed_synthetic("--measures", "300")
-    disability = TargetGroup.objects.get(name=demo.TG_BEHINDERUNG)
-    training = LifePhase.objects.get(name=demo.LP_16_27)
+    disability = TargetGroup.objects.get(name=synthetic.TG_BEHINDERUNG)
+    training = LifePhase.objects.get(name=synthetic.LP_16_27)
     assert not Measure.objects.filter(target_groups=disability, life_phases=training).exists()
 
 

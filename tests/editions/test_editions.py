@@ -267,6 +267,20 @@ def test_the_demo_report_as_pdf(client, koordination):
         assert f"{matrix.total:,}".replace(",", ".") in after
 
 
+def test_the_pdf_has_the_map_and_names_the_mss_year_among_its_sources(koordination):
+    """The issue wants "the map once it exists" in the PDF: the same SVG as on the page."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from praevention.overview import pages
+    from praevention.overview.pdf import render_html
+
+    html = render_html(pages.report_page(QueryDict()), now=timezone.localtime())
+    assert 'href="#report-map"' in html and 'id="report-map"' in html
+    assert html.count('class="district-map') == 1
+    assert "MSS 2021: Monitoring Soziale Stadtentwicklung 2021" in html
+
+
 def test_an_edition_compared_with_a_date_before_it(client, koordination, small_network):
     client.force_login(koordination)
     Measure.history.update(history_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))

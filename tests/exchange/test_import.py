@@ -42,7 +42,7 @@ FULL_ROW = row(
         "Beteiligte": "Ges (Partner); Soz (Finanzierung)",
         "Zielgruppen": "kinder von 3–6 jahren ohne kitaplatz; Alleinerziehende Haushalte",
         "Lebensphasen": "3–6 Jahre: Kita",
-        "Sozialräume": "041001 Charlottenburg Nord; 043005; Halensee",
+        "Sozialräume": "041001 Charlottenburg Nord; 043005; Lietzenburger Straße",
         "Handlungsfelder": "Bildung",
         "Armutsbezug": "Vorbeugen",
         "Teilnehmende geplant": "60",
@@ -84,7 +84,7 @@ def test_coordinator_imports_a_measure_with_every_relation(coordinator, koordina
     assert sorted(s.lor_number for s in measure.social_spaces.all()) == [
         "041001",
         "043005",
-        "045009",
+        "045010",
     ]
     assert measure.poverty_focus == Measure.PovertyFocus.PREVENT
     assert measure.reach_actual == 1200

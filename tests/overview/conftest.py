@@ -11,6 +11,7 @@ from django.utils import timezone
 from praevention.catalog.models import (
     FieldOfAction,
     LifePhase,
+    SocialMonitoring,
     SocialSpace,
     StrategicGoal,
     TargetGroup,
@@ -50,8 +51,16 @@ def network(jugendamt, gesundheitsamt, qpk):
     phases = {phase.position: phase for phase in LifePhase.objects.all()}
     p1, p3, p4 = phases[1], phases[3], phases[4]
     sozialamt = DepartmentFactory(name="Sozialamt", short_name="Soz")
+    # Known needs: the official MSS values give way to one Planungsraum per region with the
+    # class the region is to have (catalog.monitoring.NEED_RULE: the worst of its Planungsräume).
+    SocialMonitoring.objects.all().delete()
     for lor, status_class in {"041001": 4, "043004": 3, "043005": 3, "044007": 1}.items():
-        SocialSpace.objects.filter(lor_number=lor).update(mss_status_class=status_class)
+        SocialMonitoring.objects.create(
+            space=SocialSpace.objects.planungsraeume().filter(parent__lor_number=lor).first(),
+            year=2021,
+            status_class=status_class,
+            inhabitants=5000,
+        )
 
     m1 = MeasureFactory(
         title="M1 Kita-Sprachförderung",

@@ -14,18 +14,21 @@ pytestmark = pytest.mark.django_db
 # (the cache is cleared: figures are computed), the filter form's choice lists (7) on pages
 # that show it, the recent changes with two prefetches on the start; each facet value in the
 # request adds its own lookup (twice in the report: it validates the filters for the matrices
-# and for the gap radar).
+# and for the gap radar). The MSS values cost one query on the gap page; the map (also in the
+# report) reads its spaces, their MSS values, the supply, the outlines' fingerprint and (uncached)
+# the outlines.
 PAGES = {
     reverse("overview:start"): 16,
     reverse("overview:overview"): 16,
     reverse("overview:matrix", args=["lebensphasen"]): 16,
     reverse("overview:matrix", args=["sozialraeume"]): 16,
     reverse("overview:matrix", args=["fachbereiche"]): 17,
-    reverse("overview:gaps"): 20,
+    reverse("overview:gaps"): 21,
     # The report adds the resources (3: totals, by funding source, by department) and the
-    # editions offered for comparison (1); the XLSX only the resources.
-    reverse("overview:report"): 26,
-    reverse("overview:report_xlsx"): 25,
+    # editions offered for comparison (1); the XLSX only the resources. Both add the map.
+    reverse("overview:report"): 32,
+    reverse("overview:report_xlsx"): 31,
+    reverse("overview:map"): 18,
 }
 
 

@@ -47,8 +47,9 @@ def test_the_report_states_date_and_filters_in_german(coordinator, network):
 def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(coordinator, network):
     response = coordinator.get(URL)
     html = response.content.decode()
-    # Summary with the top overlaps, four matrices, chain, regions with goals, expiring, funding.
-    assert html.count('class="report-section') == 9
+    # Summary with the top overlaps, four matrices, chain, regions with goals, map, expiring,
+    # funding.
+    assert html.count('class="report-section') == 10
     for heading in (
         "Überschneidungen",
         "Fachbereiche × Zielgruppen",
@@ -57,6 +58,7 @@ def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(co
         "Bedarf und Angebot in den Bezirksregionen",
         "Strategische Ziele ohne Maßnahme",
         "Was in den nächsten 6 Monaten ausläuft",
+        "Karte: Bedarf (MSS 2021) und laufende Maßnahmen in den Planungsräumen",
     ):
         assert heading in html, heading
     assert "css/overview.css" in html
@@ -111,6 +113,7 @@ def test_the_export_is_an_xlsx_with_one_sheet_per_matrix(coordinator, network):
         "Drohende Lücken",
         "Finanzierungsquellen",
         "Budget nach Fachbereich",
+        "Karte",
     ]
 
 

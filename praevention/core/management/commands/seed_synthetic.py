@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praevention.catalog import monitoring
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -67,88 +68,113 @@ DEPARTMENT_WEIGHTS = {
     "SGA": 1,
 }
 
+# Catalogue names as catalog/migrations/0002_seed_catalog.py seeds them; the skew below is
+# synthetic-only (the demo network names its catalogue entries in its data file).
+TG_OHNE_KITA = "Kinder von 3–6 Jahren ohne Kitaplatz"
+TG_BELASTET = "Kinder und Jugendliche aus belasteten Familien"
+TG_ALLEIN = "Alleinerziehende Haushalte"
+TG_SGB2 = "Familien mit Bezug von SGB II / Bürgergeld"
+TG_FLUCHT = "Familien mit Flucht- oder Migrationsgeschichte"
+TG_KINDERREICH = "Kinderreiche Familien"
+TG_FRUEHE_HILFEN = "Schwangere und junge Familien (Frühe Hilfen)"
+TG_BEHINDERUNG = "Kinder mit Behinderung"
+
+LP_SCHWANGERSCHAFT = "Schwangerschaft und Geburt"
+LP_0_3 = "0–3 Jahre: Krippe und Familie"
+LP_3_6 = "3–6 Jahre: Kita"
+LP_6_10 = "6–10 Jahre: Grundschule"
+LP_10_16 = "10–16 Jahre: weiterführende Schule"
+LP_16_27 = "16–27 Jahre: Ausbildung und Beruf"
+LP_ELTERN = "Eltern"
+
+FA_TEILHABE = "Teilhabe"
+FA_BILDUNG = "Bildung"
+FA_GESUND = "Gesund aufwachsen"
+FA_MATERIELL = "Materielle Versorgung"
+
+
 TARGET_GROUP_WEIGHTS = {
-    demo.TG_BELASTET: 30,
-    demo.TG_SGB2: 22,
-    demo.TG_FLUCHT: 18,
-    demo.TG_ALLEIN: 12,
-    demo.TG_FRUEHE_HILFEN: 9,
-    demo.TG_OHNE_KITA: 5,
-    demo.TG_KINDERREICH: 3,
-    demo.TG_BEHINDERUNG: 1,
+    TG_BELASTET: 30,
+    TG_SGB2: 22,
+    TG_FLUCHT: 18,
+    TG_ALLEIN: 12,
+    TG_FRUEHE_HILFEN: 9,
+    TG_OHNE_KITA: 5,
+    TG_KINDERREICH: 3,
+    TG_BEHINDERUNG: 1,
 }
 
 # Life phases a target group is ever combined with, and how often. Cells left out stay empty,
 # e.g. children with disabilities × training and work. Unknown groups may meet every phase.
 PHASES_BY_TARGET_GROUP = {
-    demo.TG_OHNE_KITA: {demo.LP_3_6: 10, demo.LP_ELTERN: 3, demo.LP_0_3: 1},
-    demo.TG_FRUEHE_HILFEN: {demo.LP_SCHWANGERSCHAFT: 6, demo.LP_0_3: 8, demo.LP_ELTERN: 5},
-    demo.TG_BEHINDERUNG: {demo.LP_0_3: 2, demo.LP_3_6: 3, demo.LP_6_10: 2, demo.LP_10_16: 1},
-    demo.TG_KINDERREICH: {demo.LP_ELTERN: 5, demo.LP_3_6: 2, demo.LP_6_10: 2, demo.LP_10_16: 1},
-    demo.TG_BELASTET: {
-        demo.LP_0_3: 2,
-        demo.LP_3_6: 4,
-        demo.LP_6_10: 6,
-        demo.LP_10_16: 6,
-        demo.LP_16_27: 2,
-        demo.LP_ELTERN: 2,
+    TG_OHNE_KITA: {LP_3_6: 10, LP_ELTERN: 3, LP_0_3: 1},
+    TG_FRUEHE_HILFEN: {LP_SCHWANGERSCHAFT: 6, LP_0_3: 8, LP_ELTERN: 5},
+    TG_BEHINDERUNG: {LP_0_3: 2, LP_3_6: 3, LP_6_10: 2, LP_10_16: 1},
+    TG_KINDERREICH: {LP_ELTERN: 5, LP_3_6: 2, LP_6_10: 2, LP_10_16: 1},
+    TG_BELASTET: {
+        LP_0_3: 2,
+        LP_3_6: 4,
+        LP_6_10: 6,
+        LP_10_16: 6,
+        LP_16_27: 2,
+        LP_ELTERN: 2,
     },
-    demo.TG_SGB2: {
-        demo.LP_0_3: 1,
-        demo.LP_3_6: 2,
-        demo.LP_6_10: 3,
-        demo.LP_10_16: 3,
-        demo.LP_16_27: 2,
-        demo.LP_ELTERN: 5,
+    TG_SGB2: {
+        LP_0_3: 1,
+        LP_3_6: 2,
+        LP_6_10: 3,
+        LP_10_16: 3,
+        LP_16_27: 2,
+        LP_ELTERN: 5,
     },
-    demo.TG_FLUCHT: {
-        demo.LP_SCHWANGERSCHAFT: 1,
-        demo.LP_0_3: 2,
-        demo.LP_3_6: 4,
-        demo.LP_6_10: 4,
-        demo.LP_10_16: 2,
-        demo.LP_16_27: 1,
-        demo.LP_ELTERN: 4,
+    TG_FLUCHT: {
+        LP_SCHWANGERSCHAFT: 1,
+        LP_0_3: 2,
+        LP_3_6: 4,
+        LP_6_10: 4,
+        LP_10_16: 2,
+        LP_16_27: 1,
+        LP_ELTERN: 4,
     },
-    demo.TG_ALLEIN: {
-        demo.LP_SCHWANGERSCHAFT: 1,
-        demo.LP_0_3: 3,
-        demo.LP_3_6: 2,
-        demo.LP_6_10: 1,
-        demo.LP_ELTERN: 6,
+    TG_ALLEIN: {
+        LP_SCHWANGERSCHAFT: 1,
+        LP_0_3: 3,
+        LP_3_6: 2,
+        LP_6_10: 1,
+        LP_ELTERN: 6,
     },
 }
 
 # Cells no regular plan reaches, each held by a few running measures that end within six
 # months: the gap radar's "cells that would become empty". (target group, phase, activity)
 ENDING_CELLS = [
-    (demo.TG_OHNE_KITA, demo.LP_6_10, "Schulstartbegleitung"),
-    (demo.TG_KINDERREICH, demo.LP_0_3, "Familienpatenschaften"),
-    (demo.TG_ALLEIN, demo.LP_10_16, "Ferienbetreuung"),
+    (TG_OHNE_KITA, LP_6_10, "Schulstartbegleitung"),
+    (TG_KINDERREICH, LP_0_3, "Familienpatenschaften"),
+    (TG_ALLEIN, LP_10_16, "Ferienbetreuung"),
 ]
 ENDING_MEASURES_PER_CELL = 2
 ENDING_CELLS_FROM = 100  # smaller runs keep to the regular plans
 
 # (activity, fields of action, weight): the activity names the title and sets the fields.
 ACTIVITIES = [
-    ("Sprachförderung", [demo.FA_BILDUNG], 8),
-    ("Hausaufgabenhilfe", [demo.FA_BILDUNG], 6),
-    ("Elterncafé", [demo.FA_TEILHABE], 6),
-    ("Bewegungsangebot", [demo.FA_GESUND], 6),
-    ("Sozialberatung", [demo.FA_MATERIELL], 5),
-    ("Familienbildungskurs", [demo.FA_BILDUNG, demo.FA_TEILHABE], 4),
-    ("Beratung zu Bildung und Teilhabe", [demo.FA_MATERIELL, demo.FA_TEILHABE], 4),
-    ("Ferienprogramm", [demo.FA_TEILHABE], 4),
-    ("Lernpatenschaften", [demo.FA_BILDUNG, demo.FA_TEILHABE], 3),
-    ("Ernährungsberatung", [demo.FA_GESUND], 3),
-    ("Hebammensprechstunde", [demo.FA_GESUND], 3),
-    ("Willkommensbesuche", [demo.FA_GESUND, demo.FA_TEILHABE], 2),
-    ("Zahnprophylaxe", [demo.FA_GESUND], 2),
-    ("Schuldnerberatung für Familien", [demo.FA_MATERIELL], 2),
-    ("Mittagstisch", [demo.FA_MATERIELL, demo.FA_GESUND], 2),
-    ("Berufsorientierung", [demo.FA_BILDUNG, demo.FA_MATERIELL], 2),
-    ("Kulturprojekt", [demo.FA_TEILHABE], 2),
-    ("Sportpatenschaften", [demo.FA_TEILHABE, demo.FA_GESUND], 1),
+    ("Sprachförderung", [FA_BILDUNG], 8),
+    ("Hausaufgabenhilfe", [FA_BILDUNG], 6),
+    ("Elterncafé", [FA_TEILHABE], 6),
+    ("Bewegungsangebot", [FA_GESUND], 6),
+    ("Sozialberatung", [FA_MATERIELL], 5),
+    ("Familienbildungskurs", [FA_BILDUNG, FA_TEILHABE], 4),
+    ("Beratung zu Bildung und Teilhabe", [FA_MATERIELL, FA_TEILHABE], 4),
+    ("Ferienprogramm", [FA_TEILHABE], 4),
+    ("Lernpatenschaften", [FA_BILDUNG, FA_TEILHABE], 3),
+    ("Ernährungsberatung", [FA_GESUND], 3),
+    ("Hebammensprechstunde", [FA_GESUND], 3),
+    ("Willkommensbesuche", [FA_GESUND, FA_TEILHABE], 2),
+    ("Zahnprophylaxe", [FA_GESUND], 2),
+    ("Schuldnerberatung für Familien", [FA_MATERIELL], 2),
+    ("Mittagstisch", [FA_MATERIELL, FA_GESUND], 2),
+    ("Berufsorientierung", [FA_BILDUNG, FA_MATERIELL], 2),
+    ("Kulturprojekt", [FA_TEILHABE], 2),
+    ("Sportpatenschaften", [FA_TEILHABE, FA_GESUND], 1),
 ]
 
 STATUS_WEIGHTS = {
@@ -211,8 +237,10 @@ def phase_weights(target_group, life_phases):
 
 def region_weights(rng, regions):
     """Need-based weights with a random spread; the last high-need region is left underserved."""
-    weights = [NEED_WEIGHTS.get(r.mss_status_class, 2) * rng.uniform(0.4, 1.6) for r in regions]
-    high_need = [i for i, r in enumerate(regions) if (r.mss_status_class or 0) >= 3]
+    _year, needs = monitoring.needs(regions)
+    classes = [needs[r.lor_number].status_class for r in regions]
+    weights = [NEED_WEIGHTS.get(c, 2) * rng.uniform(0.4, 1.6) for c in classes]
+    high_need = [i for i, c in enumerate(classes) if (c or 0) >= monitoring.HIGH_NEED]
     if len(high_need) > 1:
         weights[high_need[-1]] = 0.15
     return weights
@@ -248,7 +276,6 @@ class Command(BaseCommand):
     def generate(self, count, seed):
         """All rows in one transaction: the PostgreSQL trigger checks the leads at commit."""
         departments = ensure_departments()
-        demo.ensure_mss_status_classes(overwrite=False)
         target_groups = list(TargetGroup.objects.order_by("position", "name"))
         life_phases = {phase.name: phase for phase in LifePhase.objects.all()}
         regions = list(SocialSpace.objects.bezirksregionen().order_by("lor_number"))
