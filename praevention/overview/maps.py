@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from praevention.catalog import monitoring
 from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
 from praevention.measures.models import Measure
-from praevention.overview import cache as figures_cache
 from praevention.overview.scope import Scope
 
 Level = SocialSpace.Level
@@ -289,15 +288,12 @@ def outlines(level):
     """The projected outlines of every space of `level`: (width, height, {LOR: Outline}).
 
     Cached under a fingerprint of the stored outlines (their number and newest change), not
-    under the data version: editing a measure must not redraw the district. The fingerprint
-    itself is a figure cached per data version: no query when both are cached, one after a
-    write (the fingerprint), two when the outlines changed (and the level's GeoJSON).
+    under the data version: editing a measure must not redraw the district. Called inside the
+    pages' cached figures (`overview.cache`), so it runs only when those are rebuilt: one
+    query (the fingerprint) when the outlines are cached, two when they changed.
     """
     stored = SocialSpaceGeometry.objects.filter(space__level=level)
-    fingerprint = figures_cache.remember(
-        ("map-outlines", level),
-        lambda: stored.aggregate(n=Count("pk"), changed=Max("updated_at")),
-    )
+    fingerprint = stored.aggregate(n=Count("pk"), changed=Max("updated_at"))
     changed = fingerprint["changed"].timestamp() if fingerprint["changed"] else 0
     key = f"map-outlines:{level}:{fingerprint['n']}:{changed:.6f}"
     cached = cache.get(key)

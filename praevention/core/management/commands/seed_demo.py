@@ -16,6 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +36,6 @@ from praevention.catalog.models import (
     StrategicGoal,
     TargetGroup,
 )
-from praevention.measures.filters import add_months
 from praevention.measures.models import Measure, Participation
 from praevention.measures.services import measure_create, measure_update
 from praevention.network.models import Department, Person
@@ -84,7 +84,7 @@ def relative_date(value, today):
         )
     n = int(match["n"]) * (1 if match["sign"] == "+" else -1)
     if match["unit"] == "months":
-        return add_months(today, n)
+        return today + relativedelta(months=n)
     return today + timedelta(days=n)
 
 
