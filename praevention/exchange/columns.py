@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from praevention.catalog.models import (
     EvidenceLevel,
@@ -223,7 +223,15 @@ class Catalog:
             if kind == "departments":
                 choices[obj.pk] = norm(obj.name)
         key = norm(text)
-        best = process.extractOne(key, choices, scorer=fuzz.WRatio, score_cutoff=60)
+        # token_set_ratio on words without punctuation: "Kita-Kinder 3-6" finds "Kinder von
+        # 3–6 Jahren ohne Kitaplatz" (80) well ahead of other groups of children (57).
+        best = process.extractOne(
+            key,
+            choices,
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            score_cutoff=60,
+        )
         if kind == "departments":
             # Short names ("Jug") are matched by their start: "JugA", "Jugend".
             for obj in self.entries[kind]:
@@ -473,10 +481,8 @@ class ChoiceColumn(Column):
                 options[norm(str(label).split(" (")[0])] = value
         allowed = ", ".join(self.labels())
         if not text:
-            raise invalid(
-                _("Bitte einen Wert angeben (%(allowed)s) oder die Spalte weglassen."),
-                allowed=allowed,
-            )
+            # New measures get the default; an update cannot clear it (see importing).
+            return None
         try:
             return options[norm(text)]
         except KeyError:
@@ -1099,7 +1105,13 @@ def suggest_columns(headers: list[str]) -> list[tuple[Column | None, bool]]:
             result.append((synonyms[key], False))
             score = 150
         else:
-            best = process.extractOne(key, list(names), scorer=fuzz.WRatio, score_cutoff=85)
+            best = process.extractOne(
+                key,
+                list(names),
+                scorer=fuzz.WRatio,
+                processor=utils.default_process,
+                score_cutoff=85,
+            )
             if best is None:
                 result.append((None, False))
                 continue

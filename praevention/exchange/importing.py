@@ -33,6 +33,7 @@ from praevention.exchange.columns import (
     PREVALIDATED,
     SCALAR_KEYS,
     Catalog,
+    ChoiceColumn,
     as_text,
     norm,
 )
@@ -493,6 +494,18 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     conflicts = []
     for column in present:
         value = values[column.key]
+        if value is None and isinstance(column, ChoiceColumn):
+            if creating:
+                continue  # the field's default
+            errors.append(
+                RowError(
+                    number,
+                    column.header,
+                    _("Bitte einen Wert angeben (%(allowed)s) oder die Spalte weglassen.")
+                    % {"allowed": ", ".join(column.labels())},
+                )
+            )
+            continue
         if creating:
             new_values[column.key] = value
             continue
@@ -517,6 +530,8 @@ def _plan_row(number, values, measure, positions, errors, base_state):
         row.changes.append(Change(column.header, column.show(current), column.show(value)))
         if column.key == "title":
             row.renamed_from = measure.title
+    if errors:
+        return None
     if conflicts:
         who = _when_changed(measure, base_state["_version"])
         for column, current, value in conflicts:
@@ -613,7 +628,13 @@ def _plan_row(number, values, measure, positions, errors, base_state):
 def _unknown_values(catalog):
     """Names the catalogue does not know, once per distinct value, with a suggestion."""
     unknown = []
-    for (kind, key), entry in sorted(catalog.unknown.items(), key=lambda item: item[1]["rows"]):
+    order = {column.header: i for i, column in enumerate(COLUMNS)}
+
+    def first_seen(item):
+        entry = item[1]
+        return (entry["rows"][:1], order.get(entry["column"], 0))
+
+    for (kind, key), entry in sorted(catalog.unknown.items(), key=first_seen):
         suggestion = catalog.suggestion(kind, entry["value"])
         unknown.append(
             {

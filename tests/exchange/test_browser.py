@@ -42,7 +42,7 @@ def test_coordinator_checks_a_file_sees_errors_then_imports_a_good_one(
     page.wait_for_selector("#import-errors")
     assert "Nichts wurde gespeichert" in page.inner_text("#import-errors-summary")
     table = page.inner_text("#import-errors")
-    assert "Unbekannter Fachbereich „Bauamt“." in table
+    assert "Fachbereich „Bauamt“ ist unbekannt." in table
     assert "Der Titel steht schon in Zeile 2" in table
     assert violations(page) == []
 

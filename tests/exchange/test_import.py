@@ -158,8 +158,8 @@ def test_one_bad_row_among_100_good_ones_saves_nothing_and_names_row_and_column(
         (
             58,
             "Federführung",
-            "Fachbereich „Bauamt“ ist unbekannt – meinten Sie „Sozialamt (Soz)“? Bitte unter "
-            "„Unbekannte Werte zuordnen“ wählen oder in der Datei korrigieren.",
+            "Fachbereich „Bauamt“ ist unbekannt. Bitte unter „Unbekannte Werte zuordnen“ einen "
+            "Eintrag wählen oder den Namen in der Datei korrigieren.",
         )
     ]
     html = response.content.decode()
