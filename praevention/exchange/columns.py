@@ -14,6 +14,7 @@ preview's "old → new".
 """
 
 import datetime
+import functools
 import re
 import zoneinfo
 from decimal import Decimal, InvalidOperation
@@ -76,9 +77,15 @@ def german():
     return translation.override("de")
 
 
+@functools.lru_cache(maxsize=20_000)
+def _norm(value: str) -> str:
+    return match_key(value)
+
+
 def norm(value):
-    """Names match by `match_key`: NFC, invisible characters gone, case and spaces ignored."""
-    return match_key(str(value))
+    """Names match by `match_key`: NFC, invisible characters gone, case and spaces ignored.
+    Cached: a 5,000-row file names the same few hundred catalogue entries again and again."""
+    return _norm(str(value))
 
 
 def as_text(raw):
@@ -340,6 +347,10 @@ class Column:
         if hint:
             self.hint = hint
 
+    def __reduce__(self):
+        # Pickled (in a cached import plan) as a reference to the one module-level column.
+        return (column_by_key, (self.key,))
+
     def export(self, measure):
         raise NotImplementedError
 
@@ -456,8 +467,24 @@ class ChoiceColumn(Column):
         self.choices = choices
 
     def labels(self):
-        with german():
-            return [str(label).split(" (")[0] for _value, label in self.choices.choices]
+        """The short German labels, e.g. ["Idee", "geplant", …]."""
+        if not hasattr(self, "_labels"):
+            with german():
+                self._labels = [str(label).split(" (")[0] for _v, label in self.choices.choices]
+        return self._labels
+
+    def options(self):
+        """{match key of a code, label or short label: code}, built once (labels are German
+        in every UI language)."""
+        if not hasattr(self, "_options"):
+            options = {}
+            with german():
+                for value, label in self.choices.choices:
+                    options[norm(value)] = value
+                    options[norm(label)] = value
+                    options[norm(str(label).split(" (")[0])] = value
+            self._options = options
+        return self._options
 
     @property
     def hint(self):
@@ -468,17 +495,12 @@ class ChoiceColumn(Column):
             return str(dict(self.choices.choices)[getattr(measure, self.key)])
 
     def show(self, value):
-        with german():
-            return str(dict(self.choices.choices).get(value, value)).split(" (")[0]
+        codes = [code for code, _label in self.choices.choices]
+        return self.labels()[codes.index(value)] if value in codes else str(value)
 
     def parse(self, raw, catalog):
         text = normalize_line(as_text(raw))
-        with german():
-            options = {}
-            for value, label in self.choices.choices:
-                options[norm(value)] = value
-                options[norm(label)] = value
-                options[norm(str(label).split(" (")[0])] = value
+        options = self.options()
         allowed = ", ".join(self.labels())
         if not text:
             # New measures get the default; an update cannot clear it (see importing).
@@ -1062,6 +1084,11 @@ SCALAR_KEYS = [c.key for c in COLUMNS if c.scalar]
 BY_KEY = {column.key: column for column in COLUMNS}
 # Fields resolved from the catalogue already: the model's own validation would cost a query.
 PREVALIDATED = ["contact_person", "evidence_level", "created_by"]
+
+
+def column_by_key(key: str) -> Column:
+    """The exchange format's column for a row key ("title", "lead", …); KeyError otherwise."""
+    return BY_KEY[key]
 
 
 def header_index():
