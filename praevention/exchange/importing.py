@@ -841,9 +841,7 @@ def _save_m2m(creates, updates):
         for chunk in _chunks([row.measure.pk for row in changed]):
             through.objects.filter(measure_id__in=chunk).delete()
         links = [
-            (row.measure.pk, obj.pk)
-            for row in [*creates, *changed]
-            for obj in row.m2m.get(key, [])
+            (row.measure.pk, obj.pk) for row in [*creates, *changed] for obj in row.m2m.get(key, [])
         ]
         if pg:
             _insert_rows(through, ["measure_id", target_column], ["bigint", "bigint"], links)

@@ -19,6 +19,7 @@ tests/exchange/test_field_cases.py), and what is done about it:
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import logging
@@ -66,7 +67,40 @@ BOMS = [
 # Encodings German files really come in besides UTF-8 and Windows-1252; charset-normalizer's
 # guess is taken only from these (its guesses among the Latin code pages for short German
 # texts differ only in letters German does not use, so Windows-1252 wins those).
-OTHER_LEGACY = {"mac_roman": "Mac Roman", "cp850": "DOS (cp850)", "cp437": "DOS (cp437)"}
+OTHER_LEGACY = {"mac_roman": "Mac Roman", "cp850": "DOS (cp850)"}
+LEGACY_NAMES = {"cp1252": "Windows-1252", **OTHER_LEGACY}
+# Characters German texts are made of beyond ASCII, and characters that in a German text
+# betray a file read in the wrong code page (Š for a Mac "ä", box drawing for a DOS "Ä" …).
+GERMAN_CHARACTERS = set("äöüÄÖÜßéèàçñ„“”‚‘’–—…€°§·×")
+WRONG_PAGE_CHARACTERS = set("ŠšŸŽžŒœƒ†‡‰¶¤¦¨¯¸¹²³¼½¾÷ÃÂ¬∂∑∏π∫ªº¿¡√≈≠≤≥◊ı˘˙˚˛˝") | {
+    chr(code) for code in range(0x2500, 0x25A0)
+}
+
+
+def _german_score(text: str) -> int:
+    """How German a decoded text looks: plausible characters minus tell-tale wrong ones."""
+    plausible = sum(1 for char in text if char in GERMAN_CHARACTERS)
+    wrong = sum(1 for char in text if char in WRONG_PAGE_CHARACTERS)
+    return plausible - 3 * wrong
+
+
+def _wide_codec(sample: bytes) -> str | None:
+    """UTF-16/32 without a byte-order mark, told by where the zero bytes of mostly-Latin
+    text fall (the high bytes of each code unit); None when it does not look like either."""
+    if len(sample) < 4:
+        return None
+    if len(sample) % 4 == 0:
+        quads = [sample[i : i + 4] for i in range(0, len(sample) - 3, 4)]
+        if all(q[2:] == b"\x00\x00" for q in quads):
+            return "utf-32-le"
+        if all(q[:2] == b"\x00\x00" for q in quads):
+            return "utf-32-be"
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _number(value):
@@ -283,11 +317,11 @@ def decode(data: bytes) -> tuple[str, str]:
                 ) from None
     if b"\x00" in data:
         # UTF-16/32 without a byte-order mark, or not a text file at all.
-        guess = from_bytes(data[:65536], cp_isolation=["utf_16", "utf_32"]).best()
-        if guess is not None:
+        codec = _wide_codec(data[:65536])
+        if codec is not None:
             try:
-                return data.decode(guess.encoding), guess.encoding.upper().replace("_", "-")
-            except (UnicodeDecodeError, LookupError):
+                return data.decode(codec), codec.upper()
+            except UnicodeDecodeError:
                 pass
         raise FileRejected(
             _(
@@ -300,13 +334,15 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    decoded = {}
+    for codec in ("cp1252", *OTHER_LEGACY):
+        with contextlib.suppress(UnicodeDecodeError):
+            decoded[codec] = data.decode(codec)
+    if decoded:
+        # Windows-1252 unless a Mac or DOS code page reads as far more plausible German.
+        codec = max(decoded, key=lambda c: (_german_score(decoded[c]), c == "cp1252"))
+        return decoded[codec], LEGACY_NAMES[codec]
     guess = from_bytes(data[:65536]).best()
-    if guess is not None and guess.encoding in OTHER_LEGACY:
-        return data.decode(guess.encoding), OTHER_LEGACY[guess.encoding]
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        pass
     if guess is not None:
         try:
             return data.decode(guess.encoding), guess.encoding

@@ -1,13 +1,14 @@
 """A department's own list (mapped once, remembered), stable identity by ID, older files that
 must not undo newer edits, the template, and nothing half-saved (issues #12 and #13)."""
 
+import codecs
 import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from praevention.exchange.models import ColumnMapping, ValueMapping
 from praevention.measures.history import measure_history
@@ -23,6 +24,7 @@ from tests.exchange.helpers import (
     import_file,
     row,
     upload,
+    xlsx_bytes,
 )
 from tests.factories import DepartmentFactory, MeasureFactory
 
@@ -370,3 +372,58 @@ def test_only_coordinators_reach_the_mapping_values_and_template(request, client
         else:
             assert response.status_code == 403
     assert IMPORT_URL
+
+
+def test_several_visible_sheets_with_data_read_the_active_one_and_offer_the_others(coordinator):
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notizen"
+    notes.append(["Titel", "Federführung"])
+    notes.append(["Aus den Notizen", "Jug"])
+    measures = workbook.create_sheet("Liste 2026")
+    measures.append(["Titel", "Federführung"])
+    measures.append(["Aus der Liste", "Ges"])
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(coordinator, "zwei.xlsx", buffer.getvalue())
+    assert response.status_code == 200
+    assert [r.measure.title for r in response.context["plan"].rows] == ["Aus der Liste"]
+    assert response.context["table"].other_sheets == ["Notizen"]
+    assert "Anderes Blatt lesen" in response.content.decode()
+    response = coordinator.post(
+        reverse("exchange:import_sheet"), {"token": response.context["token"], "sheet": "Notizen"}
+    )
+    assert response.status_code == 200
+    assert [r.measure.title for r in response.context["plan"].rows] == ["Aus den Notizen"]
+    assert "Gelesen wurde das Tabellenblatt „Notizen“." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "cell"), [("csv", "45536"), ("xlsx", 45536), ("xlsx", datetime.datetime(2024, 9, 1))]
+)
+def test_excel_serial_numbers_in_a_date_column_are_dates(coordinator, fmt, cell):
+    values = [row(1, Beginn=cell)]
+    data = csv_bytes(values) if fmt == "csv" else xlsx_bytes(values)
+    response = upload(coordinator, f"serien.{fmt}", data)
+    assert response.status_code == 200, errors(response)
+    assert response.context["plan"].rows[0].measure.start_date == datetime.date(2024, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    ["utf-8-sig", "utf-16", "utf-16-be", "utf-32", "cp1252", "utf-16-le", "mac_roman", "cp850"],
+)
+def test_text_files_in_every_common_encoding_are_read(coordinator, encoding):
+    """BOM or not: Excel's "Unicode-Text", German Windows, Excel for Mac, old DOS tools."""
+    quotes = ("„", "“") if encoding != "cp850" else ("«", "»")
+    title = f"Mädchentreff {quotes[0]}Süd{quotes[1]}"
+    text = f"Titel;Federführung;Kurzbeschreibung\r\n{title};Jug;Größe ß Übung\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    response = upload(coordinator, "kodierung.csv", data)
+    assert response.status_code == 200, response.context.get("file_error")
+    (planned,) = response.context["plan"].rows
+    assert planned.measure.title == title
+    assert planned.measure.summary == "Größe ß Übung"
