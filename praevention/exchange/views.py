@@ -222,9 +222,15 @@ def _plan(request, stored, table):
             by=request.user,
             base_versions=stored.get("base_versions"),
         )
-        if key and not plan.errors:
-            cache.set(key, plan, TABLE_CACHE_SECONDS)
     return plan
+
+
+def _remember_plan(request, stored, plan):
+    """Keep an error-free plan for the confirmation (key computed with the final merge bases:
+    a plan whose rows were based on the versions it saw is the same plan with those bases)."""
+    key = _plan_key(request, stored)
+    if key and not plan.errors:
+        cache.set(key, plan, TABLE_CACHE_SECONDS)
 
 
 def _preview(request, stored, table):
@@ -239,6 +245,7 @@ def _preview(request, stored, table):
         # The base of later merges: what this first error-free preview showed.
         stored.setdefault("base_versions", plan.base_versions())
         stored["signature"] = json.dumps(plan.signature())
+        _remember_plan(request, stored, plan)
     request.session[SESSION_KEY] = stored
     return _render_preview(request, plan, stored, table, status=400 if plan.errors else 200)
 

@@ -251,3 +251,14 @@ def test_the_list_links_to_the_exports_with_its_filters(member, jugendamt):
     assert f'href="/austausch/export/json/?department={jugendamt.pk}"' in html
     assert ">Excel</a>" in html
     assert ">JSON (HSDS)</a>" in html
+
+
+def test_csv_writes_four_digit_years_and_the_measures_id_and_version(member, jugendamt):
+    """Year 1 was written "01.01.1" (issue #12, fault 11); ID and version make re-imports
+    find their measure and notice newer edits (fault 4)."""
+    measure = MeasureFactory(title="Alt", lead=jugendamt, start_date=datetime.date(1, 1, 1))
+    rows = csv_rows(member.get(export_url("csv")))
+    header, values = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[0] == "ID" and header[-1] == "Version"
+    assert values["Beginn"] == "01.01.0001"
+    assert (values["ID"], values["Version"]) == (str(measure.pk), str(measure.version))

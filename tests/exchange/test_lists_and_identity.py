@@ -427,3 +427,29 @@ def test_text_files_in_every_common_encoding_are_read(coordinator, encoding):
     (planned,) = response.context["plan"].rows
     assert planned.measure.title == title
     assert planned.measure.summary == "Größe ß Übung"
+
+
+def test_confirming_reuses_the_previews_check_while_the_data_stand_still(
+    coordinator, jugendamt, monkeypatch
+):
+    from praevention.exchange import importing
+
+    calls = []
+    real = importing.plan_import
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "plan_import", counting)
+    preview = upload(coordinator, "a.csv", csv_bytes([row(1), row(2)]))
+    assert len(calls) == 1
+    assert confirm(coordinator, preview).status_code == 302
+    assert len(calls) == 1  # the preview's plan, not a second check
+    assert Measure.objects.count() == 2
+
+    # Data changed between preview and confirmation: checked again.
+    preview = upload(coordinator, "b.csv", csv_bytes([row(3)]))
+    MeasureFactory(title="Dazwischen", lead=jugendamt)
+    assert confirm(coordinator, preview).status_code == 302
+    assert len(calls) == 3
