@@ -805,6 +805,37 @@ def _lock_and_check(updates):
         )
 
 
+def _sql_type(field):
+    """The column type for an array cast, without the CHECK Django adds to some types."""
+    return re.split(r"\s+CHECK\b", field.db_type(connection))[0]
+
+
+def _insert_measures(measures):
+    """INSERT … SELECT FROM unnest(arrays) RETURNING id, title on PostgreSQL: bulk_create's
+    per-object SQL building cost seconds for 5,000 rows. Ids are matched back by title,
+    which is unique, so nothing depends on the order rows come back in."""
+    quote = connection.ops.quote_name
+    fields = [f for f in Measure._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    unnest = ", ".join(f"%s::{_sql_type(f)}[]" for f in fields)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(measures, BATCH * 5):
+            arrays = [
+                [f.get_db_prep_save(getattr(m, f.attname), connection) for m in chunk]
+                for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(Measure._meta.db_table)} ({columns}) "
+                f"SELECT * FROM unnest({unnest}) RETURNING id, title",
+                arrays,
+            )
+            ids = dict((title, pk) for pk, title in cursor.fetchall())
+            for measure in chunk:
+                measure.pk = ids[measure.title]
+                measure._state.adding = False
+                measure._state.db = connection.alias
+
+
 def _save_measures(creates, updates, by, now):
     new = []
     for row in creates:
@@ -813,7 +844,10 @@ def _save_measures(creates, updates, by, now):
         measure.version = 1
         measure.created_at = measure.updated_at = now
         new.append(measure)
-    Measure.objects.bulk_create(new, batch_size=BATCH)
+    if connection.vendor == "postgresql":
+        _insert_measures(new)
+    else:
+        Measure.objects.bulk_create(new, batch_size=BATCH)
     fields = {"version", "updated_at"}
     for row in updates:
         row.measure.version += 1
@@ -829,7 +863,7 @@ def _save_measures(creates, updates, by, now):
     # unnest(arrays) does the same in the database.
     quote = connection.ops.quote_name
     model_fields = [Measure._meta.get_field(name) for name in sorted(fields)]
-    types = [re.split(r"\s+CHECK\b", field.db_type(connection))[0] for field in model_fields]
+    types = [_sql_type(field) for field in model_fields]
     names = [field.column for field in model_fields]
     arrays = [[m.pk for m in measures]] + [
         [field.get_db_prep_save(getattr(m, field.attname), connection) for m in measures]
