@@ -1114,7 +1114,8 @@ def suggest_columns(headers: list[str]) -> list[tuple[Column | None, bool]]:
     """
     exact, synonyms = header_index(), synonym_index()
     names = {**{key: column for key, column in synonyms.items()}, **exact}
-    result, scores = [], {}
+    result: list[tuple[Column | None, bool]] = []
+    scores: dict[str, tuple[float, int]] = {}
     for position, header in enumerate(headers):
         key = norm(header)
         if not key:
@@ -1122,7 +1123,7 @@ def suggest_columns(headers: list[str]) -> list[tuple[Column | None, bool]]:
             continue
         if key in exact:
             result.append((exact[key], True))
-            score = 200
+            score: float = 200
         elif key in synonyms:
             result.append((synonyms[key], False))
             score = 150
@@ -1140,6 +1141,7 @@ def suggest_columns(headers: list[str]) -> list[tuple[Column | None, bool]]:
             result.append((names[best[0]], False))
             score = best[1]
         column = result[-1][0]
+        assert column is not None  # appended just above
         previous = scores.get(column.key)
         if previous is not None:
             if previous[0] >= score:

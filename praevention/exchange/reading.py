@@ -317,10 +317,10 @@ def decode(data: bytes) -> tuple[str, str]:
                 ) from None
     if b"\x00" in data:
         # UTF-16/32 without a byte-order mark, or not a text file at all.
-        codec = _wide_codec(data[:65536])
-        if codec is not None:
+        wide = _wide_codec(data[:65536])
+        if wide is not None:
             try:
-                return data.decode(codec), codec.upper()
+                return data.decode(wide), wide.upper()
             except UnicodeDecodeError:
                 pass
         raise FileRejected(
