@@ -453,3 +453,31 @@ def test_confirming_reuses_the_previews_check_while_the_data_stand_still(
     MeasureFactory(title="Dazwischen", lead=jugendamt)
     assert confirm(coordinator, preview).status_code == 302
     assert len(calls) == 3
+
+
+def test_a_rename_onto_another_title_in_other_letter_case_is_a_row_error(coordinator, jugendamt):
+    """Titles are unique regardless of case (a database rule): the preview says so for the
+    row in German instead of the save failing on the constraint."""
+    MeasureFactory(title="Elterncafé", lead=jugendamt)
+    other = MeasureFactory(title="Lesepaten", lead=jugendamt)
+    data = csv_bytes(
+        [{**row(1), "ID": str(other.pk), "Titel": "ELTERNCAFÉ"}],
+        headers=["ID", "Titel", "Federführung"],
+    )
+    response = upload(coordinator, "umbenannt.csv", data)
+    assert response.status_code == 400
+    ((found_row, column, message),) = errors(response)
+    assert (found_row, column) == (2, "Titel")
+    assert "Diesen Titel trägt schon die Maßnahme" in message
+    other.refresh_from_db()
+    assert other.title == "Lesepaten"
+
+
+def test_two_new_rows_whose_titles_differ_only_in_case_are_a_row_error(coordinator):
+    data = csv_bytes([row(1, Titel="Sprachcafé"), row(2, Titel="SPRACHCAFÉ")])
+    response = upload(coordinator, "doppelt.csv", data)
+    assert response.status_code == 400
+    ((found_row, column, message),) = errors(response)
+    assert (found_row, column) == (3, "Titel")
+    assert "Der Titel steht schon in Zeile 2" in message
+    assert not Measure.objects.exists()
