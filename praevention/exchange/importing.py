@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -48,8 +49,9 @@ logger = logging.getLogger(__name__)
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 BATCH = 1000
-# How long saving waits for a row another request has locked (PostgreSQL lock_timeout).
-LOCK_TIMEOUT_MS = 5000
+# How long saving waits for a row another request has locked (PostgreSQL lock_timeout), in
+# milliseconds; None: `settings.DB_LOCK_TIMEOUT_MS`, the same wait as a save in the form.
+LOCK_TIMEOUT_MS: int | None = None
 # Columns that say which measure a row is, not what it holds.
 IDENTITY = {"id", "version"}
 
@@ -786,7 +788,8 @@ def run_import(plan: ImportPlan, *, by: Any, filename: str) -> ImportPlan:
                 # A measure open in someone's save holds its row lock for milliseconds; one
                 # held longer must not keep this request waiting until the statement timeout.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = %s", [f"{LOCK_TIMEOUT_MS}ms"])
+                    wait = LOCK_TIMEOUT_MS or settings.DB_LOCK_TIMEOUT_MS
+                    cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(wait)}ms"])
             _lock_and_check(updates)
             now = timezone.now()
             _save_measures(creates, updates, by, now)
