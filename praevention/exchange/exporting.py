@@ -15,12 +15,25 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from praevention.core.spreadsheets import text_safe_cell
-from praevention.exchange.columns import COLUMNS, HEADERS, SEPARATOR, csv_escape, german
+from praevention.catalog.models import EvidenceLevel
+from praevention.core.spreadsheets import set_cell, text_safe_cell
+from praevention.exchange.columns import (
+    BY_KEY,
+    COLUMNS,
+    EXAMPLE_TITLE,
+    HEADERS,
+    SEPARATOR,
+    csv_escape,
+    german,
+    german_date,
+)
 from praevention.measures.models import Measure, Participation
+from praevention.network.models import Department
 
 SHEET_TITLE = "Maßnahmen"
 
@@ -37,7 +50,7 @@ def csv_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
+        return german_date(value)
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, int):
@@ -79,6 +92,86 @@ def xlsx_bytes(measures: Iterable[Measure]) -> bytes:
             sheet.append([text_safe_cell(sheet, column.export(measure)) for column in COLUMNS])
             count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Drop-down lists reach this far down the template's sheet.
+TEMPLATE_ROWS = 1000
+
+
+def _template_lists():
+    """{column key: [allowed values]} for the single-valued catalogue columns, read live."""
+    with german():
+        return {
+            "status": BY_KEY["status"].labels(),
+            "lead": list(
+                Department.objects.order_by("short_name").values_list("short_name", flat=True)
+            ),
+            "poverty_focus": BY_KEY["poverty_focus"].labels(),
+            "evidence_level": list(
+                EvidenceLevel.objects.order_by("level").values_list("name", flat=True)
+            ),
+        }
+
+
+def template_xlsx():
+    """ "Vorlage herunterladen": an XLSX that prevents errors before they are made.
+
+    Sheet "Maßnahmen": every column of the exchange format but ID and version (new measures
+    have neither), a hint per column as a comment on its header, one example row, and
+    drop-down lists (data validation) for status, lead department, poverty focus and evidence
+    level, fed from the live catalogue through the hidden sheet "Listen". Every cell is
+    written through core.spreadsheets (text stays text).
+    """
+    columns = [c for c in COLUMNS if c.key not in ("id", "version")]
+    lists = _template_lists()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    values = workbook.create_sheet("Listen")
+    values.sheet_state = "hidden"
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DCE6F0")
+    with german():
+        example = {
+            "title": EXAMPLE_TITLE,
+            "summary": "Offenes Sprachcafé mit Kinderbetreuung",
+            "status": lists["status"][1] if len(lists["status"]) > 1 else "",
+            "start_date": datetime.date(2026, 1, 1),
+            "lead": lists["lead"][0] if lists["lead"] else "",
+            "poverty_focus": lists["poverty_focus"][-1] if lists["poverty_focus"] else "",
+            "reach_planned": 40,
+            "budget_eur": Decimal("12500.00"),
+            "is_archived": "nein",
+        }
+        for position, column in enumerate(columns, start=1):
+            cell = set_cell(sheet, 1, position, column.header)
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.comment = Comment(str(column.hint), "Präventionsnetz")
+            width = max(column.width, len(column.header) + 4)
+            sheet.column_dimensions[get_column_letter(position)].width = width
+            set_cell(sheet, 2, position, example.get(column.key))
+        sheet.freeze_panes = "A2"
+        for list_position, (key, allowed) in enumerate(lists.items(), start=1):
+            letter = get_column_letter(list_position)
+            set_cell(values, 1, list_position, BY_KEY[key].header)
+            for row, value in enumerate(allowed, start=2):
+                set_cell(values, row, list_position, value)
+            position = next(i for i, c in enumerate(columns, start=1) if c.key == key)
+            target = get_column_letter(position)
+            validation = DataValidation(
+                type="list",
+                formula1=f"=Listen!${letter}$2:${letter}${max(2, len(allowed) + 1)}",
+                allow_blank=key not in ("lead",),
+                showErrorMessage=True,
+                errorTitle=BY_KEY[key].header,
+                error="Bitte einen Wert aus der Liste wählen.",
+            )
+            validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+            sheet.add_data_validation(validation)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -49,9 +49,7 @@ class SizeLimitHandler(FileUploadHandler):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Datei (CSV oder Excel)"),
-        help_text=gettext_lazy(
-            "Eine .csv- oder .xlsx-Datei mit den Spalten des Exports, höchstens %(size)s."
-        ),
+        help_text=gettext_lazy("Eine .csv- oder .xlsx-Datei, höchstens %(size)s."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         error_messages={
             "required": gettext_lazy("Bitte eine Datei auswählen."),

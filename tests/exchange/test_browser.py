@@ -42,7 +42,7 @@ def test_coordinator_checks_a_file_sees_errors_then_imports_a_good_one(
     page.wait_for_selector("#import-errors")
     assert "Nichts wurde gespeichert" in page.inner_text("#import-errors-summary")
     table = page.inner_text("#import-errors")
-    assert "Unbekannter Fachbereich „Bauamt“." in table
+    assert "Fachbereich „Bauamt“ ist unbekannt." in table
     assert "Der Titel steht schon in Zeile 2" in table
     assert violations(page) == []
 
@@ -57,3 +57,52 @@ def test_coordinator_checks_a_file_sees_errors_then_imports_a_good_one(
     assert "Import von „gut.csv“ abgeschlossen" in page.inner_text(".messages")
     assert Measure.objects.count() == 2
     assert errors == []
+
+
+def test_coordinator_maps_a_departments_own_list_once_in_the_browser(
+    page, koordination, jugendamt, gesundheitsamt, tmp_path
+):
+    """A list with the department's own headers: suggestions shown, one corrected by hand,
+    imported after confirmation; the same headers next time go straight to the preview."""
+    headers = "Maßnahme;Träger/Amt;Zielgruppe;Laufzeit bis;Sozialraum;Kosten pro Jahr;Bemerkung"
+    first = tmp_path / "liste.csv"
+    first.write_bytes(
+        (
+            headers + "\r\nFamilienlotsen;Jug;Alleinerziehende Haushalte;31.12.2026;Westend;"
+            "12.000 €;intern\r\n"
+        ).encode("cp1252")
+    )
+    page.goto("/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill(koordination.email)
+    page.get_by_label("Passwort").fill("Kernteam-2023!")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/")
+    page.goto("/austausch/import/")
+    page.get_by_label("Datei (CSV oder Excel)").set_input_files(first)
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_selector("#column-mapping")
+    assert violations(page) == []
+    assert page.get_by_label("Feld für die Spalte „Maßnahme“").input_value() == "title"
+    assert page.get_by_label("Feld für die Spalte „Träger/Amt“").input_value() == "lead"
+    assert page.get_by_label("Feld für die Spalte „Kosten pro Jahr“").input_value() == "budget_eur"
+    page.get_by_label("Feld für die Spalte „Bemerkung“").select_option("")
+    page.get_by_role("button", name="Zuordnung übernehmen und prüfen").click()
+    page.wait_for_selector("#import-rows")
+    assert violations(page) == []
+    page.get_by_role("button", name="Import bestätigen und speichern").click()
+    page.wait_for_url("**/massnahmen/")
+    measure = Measure.objects.get()
+    assert (measure.title, str(measure.budget_eur)) == ("Familienlotsen", "12000.00")
+
+    second = tmp_path / "liste-2.csv"
+    second.write_bytes(
+        (
+            headers + "\r\nFamilienlotsen;Jug;Alleinerziehende Haushalte;31.12.2027;Westend;"
+            "12.000 €;intern\r\n"
+        ).encode("cp1252")
+    )
+    page.goto("/austausch/import/")
+    page.get_by_label("Datei (CSV oder Excel)").set_input_files(second)
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_selector("#import-rows")
+    assert "31.12.2026 → 31.12.2027" in page.inner_text("#import-rows")

@@ -65,7 +65,7 @@ def test_csv_starts_with_a_bom_uses_semicolons_and_german_headers(member, measur
     assert "attachment" in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('.csv"')
     raw = content(response)
-    assert raw.startswith(b"\xef\xbb\xbfTitel;Kurzbeschreibung;Beschreibung;Status;")
+    assert raw.startswith(b"\xef\xbb\xbfID;Titel;Kurzbeschreibung;Beschreibung;Status;")
     header, values = csv_rows(raw)
     assert header == HEADERS
     cells = dict(zip(header, values, strict=True))
@@ -102,7 +102,7 @@ def test_xlsx_has_a_bold_frozen_header_real_dates_and_numbers(member, measure):
     assert sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.b for c in sheet[1])
-    assert sheet.column_dimensions["A"].width >= 30
+    assert sheet.column_dimensions["B"].width >= 30
     cells = {h: c for h, c in zip(HEADERS, sheet[2], strict=True)}
     assert cells["Beginn"].value == datetime.datetime(2024, 9, 1)
     assert cells["Beginn"].number_format == "DD.MM.YYYY"
@@ -113,8 +113,8 @@ def test_xlsx_has_a_bold_frozen_header_real_dates_and_numbers(member, measure):
 def test_xlsx_keeps_formula_like_text_as_text(member, jugendamt):
     MeasureFactory(title="=1+1", lead=jugendamt)
     sheet = load_workbook(io.BytesIO(member.get(export_url("xlsx")).content)).active
-    assert sheet["A2"].value == "=1+1"
-    assert sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == "=1+1"
+    assert sheet["B2"].data_type == "s"
 
 
 def test_json_export_follows_hsds_service_naming(member, measure):
@@ -165,11 +165,11 @@ def test_export_contains_exactly_the_filtered_measures_on_all_pages(member, juge
     MeasureFactory(title="QPK-Maßnahme", lead=qpk)
     MeasureFactory(title="Archiviert", lead=jugendamt, is_archived=True)
     rows = csv_rows(member.get(export_url("csv"), {"department": jugendamt.pk}))
-    assert [r[0] for r in rows[1:]] == [f"Jug {number:02d}" for number in range(30)]
+    assert [r[1] for r in rows[1:]] == [f"Jug {number:02d}" for number in range(30)]
     rows = csv_rows(member.get(export_url("csv"), {"q": "QPK"}))
-    assert [r[0] for r in rows[1:]] == ["QPK-Maßnahme"]
+    assert [r[1] for r in rows[1:]] == ["QPK-Maßnahme"]
     rows = csv_rows(member.get(export_url("csv"), {"archived": "only"}))
-    assert [r[0] for r in rows[1:]] == ["Archiviert"]
+    assert [r[1] for r in rows[1:]] == ["Archiviert"]
 
 
 def test_export_ignores_the_page_number(member, jugendamt):
@@ -251,3 +251,14 @@ def test_the_list_links_to_the_exports_with_its_filters(member, jugendamt):
     assert f'href="/austausch/export/json/?department={jugendamt.pk}"' in html
     assert ">Excel</a>" in html
     assert ">JSON (HSDS)</a>" in html
+
+
+def test_csv_writes_four_digit_years_and_the_measures_id_and_version(member, jugendamt):
+    """Year 1 was written "01.01.1" (issue #12, fault 11); ID and version make re-imports
+    find their measure and notice newer edits (fault 4)."""
+    measure = MeasureFactory(title="Alt", lead=jugendamt, start_date=datetime.date(1, 1, 1))
+    rows = csv_rows(member.get(export_url("csv")))
+    header, values = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[0] == "ID" and header[-1] == "Version"
+    assert values["Beginn"] == "01.01.0001"
+    assert (values["ID"], values["Version"]) == (str(measure.pk), str(measure.version))

@@ -55,7 +55,7 @@ def rejected(client, name, data, status=400):
         ("leer.csv", b"", "Die Datei ist leer."),
         ("leer.xlsx", b"", "Die Datei ist leer."),
         ("bom.csv", b"\xef\xbb\xbf", "Die Datei ist leer."),
-        ("leerzeilen.csv", b";;;\r\n\r\n", "Die erste Zeile ist leer"),
+        ("leerzeilen.csv", b";;;\r\n\r\n", "Die Datei ist leer."),
         ("rauschen.csv", noise(4000), "keine Textdatei"),
         ("rauschen.xlsx", noise(4000), "keine Excel-Datei"),
         ("kaputt.xlsx", b"PK\x03\x04" + noise(4000), "beschädigt"),
@@ -64,7 +64,7 @@ def rejected(client, name, data, status=400):
         ("steuerzeichen.csv", b"Titel;Status\x07\r\nA;B\r\n", "Steuerzeichen"),
         ("alt.xls", b"\xd0\xcf\x11\xe0" + noise(100), "Format .xls"),
         ("tabelle.ods", b"PK\x03\x04" + noise(100), "Format .ods"),
-        ("notizen.txt", b"Titel\r\nA\r\n", "CSV-Datei (.csv) oder eine Excel-Datei"),
+        ("notizen.doc", b"Titel\r\nA\r\n", "CSV-Datei (.csv) oder eine Excel-Datei"),
         ("ohne_endung", b"Titel\r\nA\r\n", "CSV-Datei (.csv) oder eine Excel-Datei"),
         ("nur_kopf.csv", csv_bytes([]), "nur die Kopfzeile"),
         ("nur_kopf.xlsx", xlsx_bytes([]), "nur die Kopfzeile"),
@@ -74,18 +74,28 @@ def test_unreadable_files_are_rejected_in_german(coordinator, name, data, fragme
     assert fragment in rejected(coordinator, name, data)
 
 
-def test_wrong_headers_name_the_unknown_and_the_missing_columns(coordinator):
-    headers = ["Titel", "Name", "Status", "Status"] + HEADERS[4:-1]
-    message = rejected(coordinator, "falsch.csv", csv_bytes([row(1)], headers=headers))
-    assert "Unbekannte Spalten: „Name“." in message
-    assert "Fehlende Spalten: „Kurzbeschreibung“, „Beschreibung“, „Archiviert“." in message
-    assert "Doppelte Spalten: „Status“." in message
+def test_a_field_named_by_two_columns_is_refused_on_the_mapping_page(coordinator):
+    headers = ["Titel", "Name", "Status", "Status"] + HEADERS[5:-1]
+    response = upload(coordinator, "falsch.csv", csv_bytes([row(1)], headers=headers))
+    assert response.status_code == 200
+    assert "Spalten zuordnen" in response.content.decode()
+    fields = {f"column-{n}": "" for n in range(len(headers))}
+    fields.update({"token": response.context["token"], "column-0": "title"})
+    fields.update({"column-2": "status", "column-3": "status"})
+    response = coordinator.post("/austausch/import/spalten/", fields)
+    assert response.status_code == 400
+    assert "Diese Felder sind mehreren Spalten zugeordnet: „Status“." in response.context["error"]
+    assert not Measure.objects.exists()
 
 
-def test_a_file_that_is_not_a_table_of_measures_names_the_missing_columns(coordinator):
-    message = rejected(coordinator, "adressen.csv", b"Name,Strasse,Ort\r\nA,B,C\r\n")
-    assert "Unbekannte Spalten: „Name“, „Strasse“, „Ort“." in message
-    assert "„Titel“" in message
+def test_a_file_that_is_not_a_table_of_measures_needs_a_title_column(coordinator):
+    response = upload(coordinator, "adressen.csv", b"Name,Strasse,Ort\r\nA,B,C\r\n")
+    assert response.status_code == 200
+    fields = {"token": response.context["token"], "column-0": "", "column-1": "", "column-2": ""}
+    response = coordinator.post("/austausch/import/spalten/", fields)
+    assert response.status_code == 400
+    assert "dem Feld „Titel“ zuordnen" in response.context["error"]
+    assert not Measure.objects.exists()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -102,7 +112,9 @@ def test_a_cell_over_10000_characters_is_rejected_with_row_and_column(coordinato
     rows = [row(1), row(2, Beschreibung="x" * 10_001)]
     data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
     message = rejected(coordinator, f"lang.{fmt}", data)
-    assert message == "Zeile 3, Spalte „Beschreibung“: Die Zelle ist länger als 10.000 Zeichen."
+    assert message == (
+        "Zeile 3, Spalte „Beschreibung“: Die Zelle ist länger als 10.000 Zeichen. Bitte kürzen."
+    )
 
 
 def test_a_csv_cell_beyond_the_csv_modules_limit_is_rejected(coordinator):
@@ -113,7 +125,7 @@ def test_a_csv_cell_beyond_the_csv_modules_limit_is_rejected(coordinator):
 def test_more_than_5000_rows_are_rejected(coordinator):
     lines = ";".join(HEADERS) + "\r\n" + "".join(f"M {n};\r\n" for n in range(5001))
     message = rejected(coordinator, "lang.csv", lines.encode())
-    assert "mehr als 5000 Datenzeilen" in message
+    assert "mehr als 5.000 Datenzeilen" in message
 
 
 def test_an_xlsx_that_unpacks_too_big_is_not_opened(coordinator, monkeypatch):

@@ -1,7 +1,7 @@
 """Coordinators import measures: every row is checked first, then all are saved or none."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from praevention.catalog.models import SocialSpace
 from praevention.exchange import importing
@@ -127,7 +127,7 @@ def test_a_row_with_an_existing_title_updates_that_measure(coordinator, jugendam
     )
     plan = response.context["plan"]
     assert (plan.created, plan.updated) == (0, 1)
-    assert plan.rows[0].changes == ["Status", "Federführung", "Beteiligte"]
+    assert [c.header for c in plan.rows[0].changes] == ["Status", "Federführung", "Beteiligte"]
     assert "Aktualisierung" in response.content.decode()
     confirm(coordinator, response)
     measure.refresh_from_db()
@@ -154,7 +154,14 @@ def test_one_bad_row_among_100_good_ones_saves_nothing_and_names_row_and_column(
     data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
     response = upload(coordinator, f"gross.{fmt}", data)
     assert response.status_code == 400
-    assert errors(response) == [(58, "Federführung", "Unbekannter Fachbereich „Bauamt“.")]
+    assert errors(response) == [
+        (
+            58,
+            "Federführung",
+            "Fachbereich „Bauamt“ ist unbekannt. Bitte unter „Unbekannte Werte zuordnen“ einen "
+            "Eintrag wählen oder den Namen in der Datei korrigieren.",
+        )
+    ]
     html = response.content.decode()
     assert "Nichts wurde gespeichert" in html
     assert "<td>58</td><td>Federführung</td>" in html
@@ -209,13 +216,18 @@ def test_every_error_is_listed_by_row_and_column(coordinator, jugendamt):
         (18, "Teilnehmende erreicht"),
     ]
     messages = dict(((r, c), m) for r, c, m in found)
-    assert messages[3, "Zielgruppen"] == "Unbekannte Zielgruppe „Senioren“."
-    assert messages[4, "Sozialräume"] == "Unbekannte LOR-Nummer „999999“."
+    assert messages[3, "Zielgruppen"].startswith("Zielgruppe „Senioren“ ist unbekannt")
+    assert messages[4, "Sozialräume"] == "Unbekannte LOR-Nummer „999999“. Bitte die Nummer prüfen."
     assert "kein gültiges Datum" in messages[5, "Beginn"]
-    assert messages[6, "Titel"] == ("Der Titel steht schon in Zeile 2: jede Maßnahme nur einmal.")
+    assert messages[6, "Titel"] == (
+        "Der Titel steht schon in Zeile 2: jede Maßnahme nur einmal. Bitte eine der Zeilen "
+        "löschen oder umbenennen."
+    )
     assert "Federführung fehlt" in messages[7, "Federführung"]
     assert "keine ganze Zahl" in messages[8, "Teilnehmende geplant"]
-    assert messages[9, "Ende"] == "Das Ende darf nicht vor dem Beginn liegen."
+    assert messages[9, "Ende"] == (
+        "Das Ende (01.01.2025) liegt vor dem Beginn (01.02.2025). Bitte die Daten prüfen."
+    )
     assert "kein zulässiger Wert" in messages[10, "Status"]
     assert "genau einen federführenden Fachbereich" in messages[11, "Beteiligte"]
     assert "mehrfach" in messages[12, "Beteiligte"]
@@ -298,22 +310,21 @@ def test_confirming_after_someone_else_changed_the_data_shows_a_fresh_preview(
 
 
 def test_a_failure_while_saving_rolls_back_every_row(coordinator, monkeypatch):
-    real_create = importing.services.measure_create
-    calls = []
+    """Measures, relations and participations are written before the history: a database
+    error in the last step leaves none of them behind."""
 
-    def failing_create(**kwargs):
-        calls.append(kwargs["measure"].title)
-        if len(calls) == 3:
-            raise ValidationError("Die Datenbank lehnt die Zeile ab.")
-        return real_create(**kwargs)
+    def failing_history(*args, **kwargs):
+        assert Measure.objects.count() == 5  # written, inside the transaction
+        raise IntegrityError("history refused")
 
     preview = upload(coordinator, "a.csv", csv_bytes([row(n) for n in range(1, 6)]))
-    monkeypatch.setattr(importing.services, "measure_create", failing_create)
+    monkeypatch.setattr(importing, "_save_history", failing_history)
     response = confirm(coordinator, preview)
     assert response.status_code == 409
-    assert errors(response) == [(4, "", "Die Datenbank lehnt die Zeile ab.")]
-    assert len(calls) == 3
+    ((found_row, column, message),) = errors(response)
+    assert "Nichts wurde gespeichert" in message
     assert not Measure.objects.exists()
+    assert not Participation.objects.exists()
 
 
 def test_anonymous_is_sent_to_the_login(client):
@@ -377,15 +388,16 @@ def test_strategic_goals_are_found_by_title_unless_two_fields_share_it(coordinat
         (
             3,
             "Strategische Ziele",
-            "Das strategische Ziel „Übergänge gestalten“ gibt es in mehreren Handlungsfeldern.",
+            "Das strategische Ziel „Übergänge gestalten“ gibt es in mehreren Handlungsfeldern. "
+            "Bitte in der App zuordnen.",
         )
     ]
     response = upload(
         coordinator, "ziele.csv", csv_bytes([row(1, **{"Strategische Ziele": "Lesen"})])
     )
-    assert errors(response) == [
-        (2, "Strategische Ziele", "Unbekanntes strategisches Ziel „Lesen“.")
-    ]
+    ((found_row, column, message),) = errors(response)
+    assert (found_row, column) == (2, "Strategische Ziele")
+    assert message.startswith("Strategisches Ziel „Lesen“ ist unbekannt")
 
 
 def test_a_file_full_of_errors_lists_the_first_500_and_counts_the_rest(coordinator):
@@ -426,7 +438,10 @@ def test_an_update_clears_relations_left_empty_and_keeps_the_others(coordinator,
         ]
     )
     preview = upload(coordinator, "a.csv", data)
-    assert preview.context["plan"].rows[0].changes == ["Zielgruppen", "Handlungsfelder"]
+    assert [c.header for c in preview.context["plan"].rows[0].changes] == [
+        "Zielgruppen",
+        "Handlungsfelder",
+    ]
     confirm(coordinator, preview)
     assert not measure.target_groups.exists()
     assert list(measure.life_phases.all()) == [phase]

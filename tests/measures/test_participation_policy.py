@@ -185,6 +185,39 @@ def test_participation_matrix_through_the_import(client, network, who, action):
         assert stored(net["measure"]) == BEFORE
 
 
+@pytest.mark.parametrize(("who", "action"), MATRIX)
+def test_participation_matrix_in_the_import_preview(
+    network, who, action, django_assert_max_num_queries
+):
+    """The import saves in bulk, not through the services: the preview (plan with `by`)
+    already refuses each row the policy refuses, in the policy's words, without a query per
+    row; nothing is saved either way."""
+    net = network
+    user = net["people"][who]
+    table = import_table(ACTIONS[action])
+    # The import's fixed cost (catalogue, measures, relations, the user's roles), no more.
+    with django_assert_max_num_queries(25):
+        plan = importing.plan_import(table, by=user)
+    messages = " ".join(error.message for error in plan.errors)
+    if ALLOWED[who, action]:
+        assert not plan.errors, plan.errors
+    else:
+        assert any(refusal in messages for refusal in REFUSALS), messages
+        assert all(error.row == 2 for error in plan.errors)
+        assert not plan.rows
+    assert stored(net["measure"]) == BEFORE
+
+
+def test_import_preview_refuses_a_measure_without_the_own_department(network):
+    """A core-team member's row for a measure their department is not part of is refused."""
+    user = network["people"]["lead_member"]
+    network["measure"].participations.filter(department=network["Sch"]).update(
+        department=network["Soz"]
+    )
+    plan = importing.plan_import(import_table({"Soz": LEAD, "Jug": PARTNER}), by=user)
+    assert plan.errors and not plan.rows
+
+
 def test_partner_member_cannot_take_the_lead_and_push_the_lead_out(client, network):
     """The reported attack: Jugendamt sets itself lead and deletes the Schul- und Sportamt."""
     net = network
