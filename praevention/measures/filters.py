@@ -274,11 +274,11 @@ class MeasureFilter(django_filters.FilterSet):
             queryset = queryset.active()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("ordering"):
-            ranked = (
-                search.terms(self.form.cleaned_data.get("q"))
-                and "rank" in queryset.query.annotations
+            queryset = (
+                queryset.order_by("-rank", "title")
+                if search.is_ranked(self.form.cleaned_data.get("q"))
+                else queryset.order_by("title")
             )
-            queryset = queryset.order_by("-rank", "title") if ranked else queryset.order_by("title")
         return queryset
 
     @classmethod

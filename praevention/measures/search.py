@@ -1,22 +1,87 @@
-"""Full-text search over measures: weighted German full text on PostgreSQL, icontains elsewhere.
+"""Finding measures by the words people type, German compounds included.
 
-The GIN index (migration 0003) is built on exactly `search_vector()`, so PostgreSQL uses it.
-Every word of the query is a prefix: "Sprache" is stemmed to "sprach" and finds the
-compound "Sprachförderung" (stem "sprachforder").
+On PostgreSQL a measure matches a query when every word of it (at least 3 letters) is found by
+one of:
+
+- the weighted German full text of title, summary and description (migration 0003), each word
+  as a prefix: "Sprache" is stemmed to "sprach" and finds "Sprachförderung";
+- a substring of the *folded* title or summary ("Förderung" in "Sprachförderung", "Armut" in
+  "Kinderarmut"), with a GIN trigram index (pg_trgm, migration 0005);
+- pg_trgm's word similarity with the folded title or summary (a small typo: "Sprachfördrung");
+- the same two on the names of the measure's target groups, life phases, social spaces and
+  fields of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz").
+
+Folding (`fold`, and the SQL function `praevention_fold` of migration 0005) makes spelling
+variants equal: NFC, umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case.
+So `Sprachfoerderung` finds "Sprachförderung", and an NFD-typed "Übergang" finds "Übergang".
+
+Whole-word hits in the title rank first, then whole words in the summary, then partial hits by
+their trigram word similarity with the title (`rank`). SQLite, the local demo, searches with a
+plain case-insensitive substring match of the folded words (no ranking).
 """
 
+import difflib
 import re
+import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVector,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from praevention.core.text import match_key, normalize_line
 
 CONFIG = "german"
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
+MAX_TERM_LENGTH = 50
+# pg_trgm works on three-letter pieces: a shorter word has no trigram of its own, so it is
+# only looked up as a word prefix in the full text.
+TRIGRAM_MIN_LENGTH = 3
+# A new title this similar (pg_trgm similarity of the folded titles, 0..1) to an existing one
+# is shown as a possible duplicate. Chosen with the demo titles in
+# tests/measures/test_duplicate_hint.py: reworded or re-spelled copies score 0.55 and more,
+# different measures sharing a word or two ("… für Kinder …") score below 0.35.
+DUPLICATE_THRESHOLD = 0.45
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+FOLD_FUNCTION = "praevention_fold"
+
+
+def fold(value: str | None) -> str | None:
+    """The comparable form of a text: `match_key` (NFC, case-folded, one space between words)
+    with the umlauts written out ("Sprachförderung" → "sprachfoerderung", "STRASSE" and
+    "Straße" → "strasse"). The same as the SQL function `praevention_fold` for German text.
+    """
+    if value is None:
+        return None
+    return match_key(value).translate(UMLAUTS)
+
+
+def fold_sql(value):
+    """`fold` for SQLite's `praevention_fold` (registered in MeasuresConfig.ready)."""
+    if value is None:
+        return None
+    # The SQL function keeps whitespace as it is, like PostgreSQL's (no trimming): substring
+    # matches on stored text must not depend on it.
+    return unicodedata.normalize("NFC", value).casefold().translate(UMLAUTS)
+
+
+class Fold(Func):
+    """`praevention_fold(expression)`: the folded text, in SQL (see `fold`)."""
+
+    function = FOLD_FUNCTION
+    arity = 1
+    output_field = TextField()
 
 
 def search_vector():
+    """The weighted German full text; the GIN index of migration 0003 is built on exactly it."""
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector("summary", weight="B", config=CONFIG)
@@ -24,15 +89,17 @@ def search_vector():
     )
 
 
-def terms(text):
-    """The words of a query, without tsquery syntax, at most MAX_TERMS of at most 50 chars."""
-    return [word[:50] for word in WORD.findall(text or "")][:MAX_TERMS]
+def terms(text: str | None) -> list[str]:
+    """The words of a query as typed (NFC, no tsquery syntax): at most MAX_TERMS words of at
+    most MAX_TERM_LENGTH characters, single letters left out."""
+    words = WORD.findall(normalize_line(text or ""))
+    return [word[:MAX_TERM_LENGTH] for word in words if len(word) > 1][:MAX_TERMS]
 
 
 SUFFIXES = ("en", "er", "es", "e", "n", "s")
 
 
-def crude_stem(word):
+def crude_stem(word: str) -> str:
     """Drop one common German ending so "Sprache" finds "Sprachförderung" on SQLite too."""
     for suffix in SUFFIXES:
         if len(word) > len(suffix) + 3 and word.lower().endswith(suffix):
@@ -40,22 +107,201 @@ def crude_stem(word):
     return word
 
 
+def _catalogue_links():
+    """(through model, its catalogue field, catalogue model) for the names a measure is found by."""
+    from praevention.measures.models import Measure
+
+    links = []
+    for name in ("target_groups", "life_phases", "social_spaces", "fields_of_action"):
+        field = Measure._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.related_model
+        links.append((through, field.m2m_reverse_field_name(), target))
+    return links
+
+
+def _word_matches(folded):
+    """Q over a folded text alias for one folded word: substring or trigram word similarity."""
+    return lambda alias: Q(**{f"{alias}__contains": folded}) | Q(
+        **{f"{alias}__trigram_word_similar": folded}
+    )
+
+
+def _matching_ids(word):
+    """The ids of measures matching one word, as a UNION of index scans.
+
+    A UNION rather than one WHERE with OR: the catalogue branch is a join, and an OR with it
+    would make PostgreSQL read every measure and compute its full text.
+    """
+    from praevention.measures.models import Measure
+
+    query = SearchQuery(f"{word}:*", search_type="raw", config=CONFIG)
+    branches = [Measure.objects.alias(document=search_vector()).filter(document=query)]
+    folded = fold(word)
+    if len(folded) >= TRIGRAM_MIN_LENGTH:
+        matches = _word_matches(folded)
+        branches.append(
+            Measure.objects.alias(folded_title=Fold("title"), folded_summary=Fold("summary"))
+            .filter(matches("folded_title") | matches("folded_summary"))
+        )
+        for through, field, target in _catalogue_links():
+            names = target.objects.alias(folded_name=Fold("name")).filter(matches("folded_name"))
+            branches.append(
+                through.objects.filter(**{f"{field}__in": names}).values_list("measure_id")
+            )
+    first, *rest = [
+        branch.values_list("pk") if branch.model is Measure else branch for branch in branches
+    ]
+    return first.union(*rest) if rest else first
+
+
+def _rank(words):
+    """Whole words in the title (3 each), in the summary (2 each), then the trigram word
+    similarity (0..1) of each word with the title: a higher rank comes first."""
+    parts = []
+    for word in words:
+        folded = fold(word)
+        whole = rf"\m{re.escape(folded)}\M"
+        parts.append(
+            Case(
+                When(folded_title__regex=whole, then=Value(3.0)),
+                When(folded_summary__regex=whole, then=Value(2.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+        parts.append(TrigramWordSimilarity(Value(folded), "folded_title"))
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
 def search(queryset, text):
-    """Filter `queryset` to measures matching every word; on PostgreSQL annotate `rank`."""
+    """`queryset` narrowed to the measures matching every word of `text`.
+
+    On PostgreSQL the measures carry `rank` (float, higher first; see `_rank`). Words shorter
+    than two letters are ignored; nothing to search for returns `queryset` unchanged.
+    """
     words = terms(text)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-        vector = search_vector()
-        return (
-            queryset.alias(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
-        )
+        for word in words:
+            queryset = queryset.filter(pk__in=_matching_ids(word))
+        return queryset.alias(
+            folded_title=Fold("title"), folded_summary=Fold("summary")
+        ).annotate(rank=_rank(words))
     condition = Q()
-    for word in map(crude_stem, words):
+    queryset = queryset.alias(
+        folded_title=Fold("title"),
+        folded_summary=Fold("summary"),
+        folded_description=Fold("description"),
+    )
+    for word in words:
+        folded = fold(crude_stem(word))
         condition &= (
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+            Q(folded_title__contains=folded)
+            | Q(folded_summary__contains=folded)
+            | Q(folded_description__contains=folded)
         )
     return queryset.filter(condition)
+
+
+def is_ranked(text: str | None) -> bool:
+    """Whether `search(queryset, text)` annotates `rank` (PostgreSQL, something to search)."""
+    return bool(terms(text)) and connection.vendor == "postgresql"
+
+
+def ranked(queryset, text):
+    """`search`, best first: by rank on PostgreSQL, by title elsewhere."""
+    found = search(queryset, text)
+    return found.order_by("-rank", "title") if is_ranked(text) else found.order_by("title")
+
+
+def similar_titles(queryset, title: str, limit: int = 5):
+    """Measures of `queryset` whose title looks like `title`: "Gibt es das schon?".
+
+    PostgreSQL: pg_trgm similarity of the folded titles ≥ DUPLICATE_THRESHOLD, most similar
+    first, each with `similarity` (0..1); the trigram index on the folded title serves it.
+    SQLite: folded titles containing the folded `title` or contained in it.
+    Fewer than TRIGRAM_MIN_LENGTH letters find nothing.
+    """
+    folded = fold(title) or ""
+    if len(folded) < TRIGRAM_MIN_LENGTH:
+        return queryset.none()
+    queryset = queryset.alias(folded_title=Fold("title"))
+    if connection.vendor == "postgresql":
+        return (
+            queryset.filter(folded_title__trigram_similar=folded)
+            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .filter(similarity__gte=DUPLICATE_THRESHOLD)
+            .order_by("-similarity", "title")[:limit]
+        )
+    return (
+        queryset.annotate(typed=Value(folded, output_field=TextField()))
+        .filter(Q(folded_title__contains=folded) | Q(typed__contains=F("folded_title")))
+        .order_by("title")[:limit]
+    )
+
+
+# --- Highlighting -------------------------------------------------------------------------
+
+
+def _folded_with_positions(text):
+    """`text` folded character by character, and for each folded character the index of the
+    character of `text` it came from ("ä" becomes "ae": two characters from one)."""
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        for piece in char.casefold().translate(UMLAUTS):
+            folded.append(piece)
+            positions.append(index)
+    return "".join(folded), positions
+
+
+def _spans(text, words):
+    """(start, end) ranges of `text` that the words were found in: as substrings of the
+    folded text, else by their stem, else the words of the text most like them (a typo)."""
+    folded, positions = _folded_with_positions(text)
+    spans = []
+    for word in words:
+        found = False
+        for candidate in dict.fromkeys([fold(word), fold(crude_stem(word))]):
+            if len(candidate) < 2:
+                continue
+            for match in re.finditer(re.escape(candidate), folded):
+                spans.append((positions[match.start()], positions[match.end() - 1] + 1))
+                found = True
+            if found:
+                break
+        if not found and len(word) >= TRIGRAM_MIN_LENGTH:
+            for match in WORD.finditer(text):
+                ratio = difflib.SequenceMatcher(None, fold(match.group()), fold(word)).ratio()
+                if ratio >= 0.8:
+                    spans.append(match.span())
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, query: str | None) -> SafeString:
+    """`text`, HTML-escaped, with the parts the query's words were found in as <mark>.
+
+    Folding applies (a query "foerderung" marks "förderung"); the text itself is shown as it
+    is stored. Everything but the <mark> tags is escaped, whatever the text or query contain.
+    """
+    text = unicodedata.normalize("NFC", str(text))
+    words = terms(query)
+    if not words:
+        return conditional_escape(text)
+    parts, last = [], 0
+    for start, end in _spans(text, words):
+        parts.append(conditional_escape(text[last:start]))
+        parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
+        last = end
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))

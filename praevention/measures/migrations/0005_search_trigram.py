@@ -1,0 +1,51 @@
+"""Trigram search (pg_trgm) on the folded title and summary; PostgreSQL only.
+
+`praevention_fold(text)` is the SQL twin of `praevention.measures.search.fold`: NFC, umlauts
+written out (ä → ae, ß → ss), lower case. It is IMMUTABLE, so indexes can be built on it.
+SQLite gets the same function from Python when it connects (MeasuresConfig.ready).
+"""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+FOLD = """
+CREATE OR REPLACE FUNCTION praevention_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+  SELECT lower(
+    replace(replace(replace(replace(replace(replace(replace(replace(
+      normalize(value, NFC),
+      'Ä', 'ae'), 'Ö', 'oe'), 'Ü', 'ue'), 'ẞ', 'ss'),
+      'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')
+  )
+$$
+"""
+INDEXES = {"measure_title_trgm": "title", "measure_summary_trgm": "summary"}
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from praevention.measures.search import Fold
+
+    schema_editor.execute(FOLD)
+    Measure = apps.get_model("measures", "Measure")
+    for name, field in INDEXES.items():
+        schema_editor.add_index(
+            Measure, GinIndex(OpClass(Fold(field), name="gin_trgm_ops"), name=name)
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS praevention_fold(text)")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("measures", "0004_active_ids_index")]
+
+    operations = [TrigramExtension(), migrations.RunPython(create, drop)]
