@@ -122,8 +122,8 @@ def _catalogue_links():
 
 def _word_matches(folded):
     """Q over a folded text alias for one folded word: substring or trigram word similarity."""
-    return lambda alias: Q(**{f"{alias}__contains": folded}) | Q(
-        **{f"{alias}__trigram_word_similar": folded}
+    return lambda alias: (
+        Q(**{f"{alias}__contains": folded}) | Q(**{f"{alias}__trigram_word_similar": folded})
     )
 
 
@@ -141,8 +141,9 @@ def _matching_ids(word):
     if len(folded) >= TRIGRAM_MIN_LENGTH:
         matches = _word_matches(folded)
         branches.append(
-            Measure.objects.alias(folded_title=Fold("title"), folded_summary=Fold("summary"))
-            .filter(matches("folded_title") | matches("folded_summary"))
+            Measure.objects.alias(
+                folded_title=Fold("title"), folded_summary=Fold("summary")
+            ).filter(matches("folded_title") | matches("folded_summary"))
         )
         for through, field, target in _catalogue_links():
             names = target.objects.alias(folded_name=Fold("name")).filter(matches("folded_name"))
@@ -189,9 +190,9 @@ def search(queryset, text):
     if connection.vendor == "postgresql":
         for word in words:
             queryset = queryset.filter(pk__in=_matching_ids(word))
-        return queryset.alias(
-            folded_title=Fold("title"), folded_summary=Fold("summary")
-        ).annotate(rank=_rank(words))
+        return queryset.alias(folded_title=Fold("title"), folded_summary=Fold("summary")).annotate(
+            rank=_rank(words)
+        )
     condition = Q()
     queryset = queryset.alias(
         folded_title=Fold("title"),

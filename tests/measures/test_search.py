@@ -56,9 +56,7 @@ class DemoNetworkSearchTests(TestCase):
         assert "Sprachförderung für Kinder ohne Kitaplatz" in titles(
             self.client, "Sprachfoerderung"
         )
-        assert "Sprachförderung für Kinder ohne Kitaplatz" in titles(
-            self.client, "SPRACHFÖRDERUNG"
-        )
+        assert "Sprachförderung für Kinder ohne Kitaplatz" in titles(self.client, "SPRACHFÖRDERUNG")
 
     def test_a_decomposed_umlaut_finds_the_composed_one(self):
         typed = unicodedata.normalize("NFD", "Übergang")
