@@ -49,6 +49,9 @@ TRIGRAM_MIN_LENGTH = 3
 # tests/measures/test_duplicate_hint.py: reworded or re-spelled copies score 0.55 and more,
 # different measures sharing a word or two ("… für Kinder …") score below 0.35.
 DUPLICATE_THRESHOLD = 0.45
+# The header's search field suggests measures from this many characters on, at most this many.
+SUGGEST_MIN_LENGTH = 2
+SUGGESTION_LIMIT = 8
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 FOLD_FUNCTION = "praevention_fold"
 
@@ -91,9 +94,8 @@ def search_vector():
 
 def terms(text: str | None) -> list[str]:
     """The words of a query as typed (NFC, no tsquery syntax): at most MAX_TERMS words of at
-    most MAX_TERM_LENGTH characters, single letters left out."""
-    words = WORD.findall(normalize_line(text or ""))
-    return [word[:MAX_TERM_LENGTH] for word in words if len(word) > 1][:MAX_TERMS]
+    most MAX_TERM_LENGTH characters."""
+    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(normalize_line(text or ""))][:MAX_TERMS]
 
 
 SUFFIXES = ("en", "er", "es", "e", "n", "s")
@@ -182,7 +184,8 @@ def search(queryset, text):
     """`queryset` narrowed to the measures matching every word of `text`.
 
     On PostgreSQL the measures carry `rank` (float, higher first; see `_rank`). Words shorter
-    than two letters are ignored; nothing to search for returns `queryset` unchanged.
+    than TRIGRAM_MIN_LENGTH letters are looked up as word prefixes in the full text only;
+    nothing to search for returns `queryset` unchanged.
     """
     words = terms(text)
     if not words:
@@ -306,3 +309,13 @@ def highlight(text: str, query: str | None) -> SafeString:
         last = end
     parts.append(conditional_escape(text[last:]))
     return mark_safe("".join(parts))
+
+
+def suggestions(queryset, text: str, limit: int = SUGGESTION_LIMIT):
+    """The best `limit` measures of `queryset` for `text` (as `ranked`), with `lead_name`, for
+    the header's search field; nothing for fewer than SUGGEST_MIN_LENGTH characters. One query.
+    """
+    if len(normalize_line(text or "")) < SUGGEST_MIN_LENGTH or not terms(text):
+        return []
+    found = ranked(queryset.with_lead_name().only("title", "is_archived"), text)
+    return list(found[:limit])

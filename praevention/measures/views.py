@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
 from praevention.core import dataversion
-from praevention.measures import policy, services
+from praevention.measures import policy, search_views, services
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
 from praevention.measures.history import measure_history
@@ -76,6 +76,8 @@ def detail(request, pk):
 
 
 def _render_form(request, measure, form, formset, status=200, stale=None):
+    if measure is None:
+        search_views.offer_duplicate_hint(form)
     return render(
         request,
         "measures/measure_form.html",
