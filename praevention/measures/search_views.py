@@ -23,7 +23,7 @@ def suggestions(request):
     return render(
         request,
         "measures/_suggestions.html",
-        {"measures": measures, "query": query, "searched": bool(search.terms(query))},
+        {"measures": measures, "query": query, "searched": search.wants_suggestions(query)},
     )
 
 
