@@ -8,33 +8,48 @@ one of:
 - a substring of the *folded* title or summary ("Förderung" in "Sprachförderung", "Armut" in
   "Kinderarmut"), with a GIN trigram index (pg_trgm, migration 0005);
 - pg_trgm's word similarity with the folded title or summary (a small typo: "Sprachfördrung");
-- the same two on the names of the measure's target groups, life phases, social spaces and
-  fields of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz").
+- the same on the names of the measure's target groups, life phases, social spaces and fields
+  of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz"), matched in Python
+  (a few dozen names, read with one query).
 
 Folding (`fold`, and the SQL function `praevention_fold` of migration 0005) makes spelling
 variants equal: NFC, umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case.
 So `Sprachfoerderung` finds "Sprachförderung", and an NFD-typed "Übergang" finds "Übergang".
 
-Whole-word hits in the title rank first, then whole words in the summary, then partial hits by
-their trigram word similarity with the title (`rank`). SQLite, the local demo, searches with a
-plain case-insensitive substring match of the folded words (no ranking).
+Whole-word hits in the title rank first, then whole words in the summary, then parts of words
+in the title, in the summary, then the rest (`rank`); equal ranks by title. SQLite, the local
+demo, searches with a plain case-insensitive substring match of the folded words (no ranking).
 """
 
 import difflib
+import hashlib
 import re
 import unicodedata
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchVector,
     TrigramSimilarity,
-    TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from praevention.core import dataversion
 from praevention.core.text import match_key, normalize_line
 
 CONFIG = "german"
@@ -85,6 +100,26 @@ class Fold(Func):
     output_field = TextField()
 
 
+class AnyOf(Func):
+    """`expression = ANY(%s)` with the ids as one array parameter (PostgreSQL).
+
+    `pk__in` would write one placeholder per id: for a word found in thousands of measures,
+    compiling that costs Django more than PostgreSQL needs to run the query.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, ids):
+        array = Value(list(ids), output_field=ArrayField(BigIntegerField()))
+        super().__init__(expression, array)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, array = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        array_sql, array_params = compiler.compile(array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
+
+
 def search_vector():
     """The weighted German full text; the GIN index of migration 0003 is built on exactly it."""
     return (
@@ -111,17 +146,47 @@ def crude_stem(word: str) -> str:
     return word
 
 
-def _catalogue_links():
-    """(through model, its catalogue field, catalogue model) for the names a measure is found by."""
+CATALOGUE_RELATIONS = ("target_groups", "life_phases", "social_spaces", "fields_of_action")
+
+
+def _catalogue_names():
+    """{relation: [(id, folded name)]} of the catalogues a measure is found by, read in one
+    query (a few dozen rows)."""
     from praevention.measures.models import Measure
 
-    links = []
-    for name in ("target_groups", "life_phases", "social_spaces", "fields_of_action"):
-        field = Measure._meta.get_field(name)
-        through = field.remote_field.through
-        target = field.related_model
-        links.append((through, field.m2m_reverse_field_name(), target))
-    return links
+    queries = [
+        Measure._meta.get_field(relation)
+        .related_model.objects.annotate(relation=Value(index, output_field=IntegerField()))
+        .values_list("relation", "pk", "name")
+        .order_by()
+        for index, relation in enumerate(CATALOGUE_RELATIONS)
+    ]
+    names = {relation: [] for relation in CATALOGUE_RELATIONS}
+    for index, pk, name in queries[0].union(*queries[1:], all=True).order_by():
+        names[CATALOGUE_RELATIONS[index]].append((pk, fold(name)))
+    return names
+
+
+def _similar_word(folded_word, folded_text):
+    """Whether a word of `folded_text` is `folded_word` with a small typo (difflib ratio ≥ 0.8:
+    one wrong letter in a word of ten)."""
+    return any(
+        difflib.SequenceMatcher(None, candidate, folded_word).ratio() >= 0.8
+        for candidate in WORD.findall(folded_text)
+    )
+
+
+def _catalogue_matches(folded_word, catalogue_names):
+    """{relation: [ids]} of catalogue entries whose folded name contains the word, or a word
+    like it; relations without a match are left out."""
+    found = {}
+    for relation, entries in catalogue_names.items():
+        ids = [
+            pk for pk, name in entries if folded_word in name or _similar_word(folded_word, name)
+        ]
+        if ids:
+            found[relation] = ids
+    return found
 
 
 def _word_matches(folded):
@@ -131,11 +196,13 @@ def _word_matches(folded):
     )
 
 
-def _matching_ids(word):
+def _matching_ids(word, catalogue_names):
     """The ids of measures matching one word, as a UNION of index scans.
 
-    A UNION rather than one WHERE with OR: the catalogue branch is a join, and an OR with it
-    would make PostgreSQL read every measure and compute its full text.
+    A UNION rather than one WHERE with OR: PostgreSQL can combine index scans of one table
+    with OR, not a join with the catalogue links, and would read every measure instead.
+    The catalogue names were matched in Python (`_catalogue_matches`): only relations with a
+    matching entry become branches, which keeps the query small to plan.
     """
     from praevention.measures.models import Measure
 
@@ -144,15 +211,16 @@ def _matching_ids(word):
     folded = fold(word)
     if len(folded) >= TRIGRAM_MIN_LENGTH:
         matches = _word_matches(folded)
-        branches.append(
-            Measure.objects.alias(
-                folded_title=Fold("title"), folded_summary=Fold("summary")
-            ).filter(matches("folded_title") | matches("folded_summary"))
-        )
-        for through, field, target in _catalogue_links():
-            names = target.objects.alias(folded_name=Fold("name")).filter(matches("folded_name"))
+        # One branch per column: with "title OR summary" in one branch PostgreSQL's cost
+        # model prefers reading every row.
+        for field in ("title", "summary"):
+            branches.append(Measure.objects.alias(folded=Fold(field)).filter(matches("folded")))
+        for relation, ids in _catalogue_matches(folded, catalogue_names).items():
+            field = Measure._meta.get_field(relation)
             branches.append(
-                through.objects.filter(**{f"{field}__in": names}).values_list("measure_id")
+                field.remote_field.through.objects.filter(
+                    **{f"{field.m2m_reverse_field_name()}__in": ids}
+                ).values_list("measure_id")
             )
     first, *rest = [
         branch.values_list("pk") if branch.model is Measure else branch for branch in branches
@@ -160,22 +228,76 @@ def _matching_ids(word):
     return first.union(*rest) if rest else first
 
 
+def _spelling_pattern(word):
+    """A PostgreSQL regular expression for `word` in any of its spellings, for ~*
+    (case-insensitive): "foerderung" and "förderung" both give `f(oe|ö|Ö)rderung`. Matching
+    the stored text this way saves folding every found row to rank it. None for anything but
+    letters and digits (there is nothing to rank by then)."""
+    folded = fold(word)
+    if not re.fullmatch(r"\w+", folded):
+        return None
+    for spelling, umlauts in (("ae", "äÄ"), ("oe", "öÖ"), ("ue", "üÜ"), ("ss", "ßẞ")):
+        folded = folded.replace(spelling, f"({spelling}|{'|'.join(umlauts)})")
+    return folded
+
+
+def _compute_found_ids(words):
+    from praevention.measures.models import Measure
+
+    catalogue_names = _catalogue_names()
+    found = Measure.objects.order_by()
+    for word in words:
+        found = found.filter(pk__in=_matching_ids(word, catalogue_names))
+    return list(found.values_list("pk", flat=True))
+
+
+def found_ids(words: list[str]) -> list[int]:
+    """The ids of all measures (archived too) matching every word, PostgreSQL only.
+
+    Cached under the data version (`core.dataversion`) until the next write: a list page
+    counts its measures and then reads one page of them, and without the cache each would
+    search again; a second visitor, or the next page, searches not at all. Without a data
+    version nothing is cached. Computing costs two queries (catalogue names, the search).
+    """
+    token = dataversion.current_token()
+    if token is None:
+        return _compute_found_ids(words)
+    digest = hashlib.sha256(repr([fold(word) for word in words]).encode()).hexdigest()
+    key = f"search:{token}:{digest}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = _compute_found_ids(words)
+        cache.set(key, ids, dataversion.FRAGMENT_TIMEOUT)
+    return ids
+
+
 def _rank(words):
-    """Whole words in the title (3 each), in the summary (2 each), then the trigram word
-    similarity (0..1) of each word with the title: a higher rank comes first."""
+    """For each word: 4 if it is a whole word of the title, 3 of the summary, 2 if it (or its
+    stem, `crude_stem`) is part of a word of the title, 1 of the summary, else 0 (found in
+    the description, a catalogue name or by similarity); summed over the words, higher first.
+
+    Computed for every measure found, so only regular expressions on the stored text (about
+    a microsecond each), no folding and no trigram similarity per row.
+    """
     parts = []
     for word in words:
-        folded = fold(word)
-        whole = rf"\m{re.escape(folded)}\M"
+        pattern, stem = _spelling_pattern(word), _spelling_pattern(crude_stem(word))
+        if pattern is None or stem is None:
+            continue
+        whole = rf"\m{pattern}\M"
         parts.append(
             Case(
-                When(folded_title__regex=whole, then=Value(3.0)),
-                When(folded_summary__regex=whole, then=Value(2.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
+                When(title__iregex=whole, then=Value(4)),
+                When(summary__iregex=whole, then=Value(3)),
+                # The stem, like the full text: "Sprache" is part of "Sprachförderung".
+                When(title__iregex=stem, then=Value(2)),
+                When(summary__iregex=stem, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
             )
         )
-        parts.append(TrigramWordSimilarity(Value(folded), "folded_title"))
+    if not parts:
+        return Value(0, output_field=IntegerField())
     total = parts[0]
     for part in parts[1:]:
         total = total + part
@@ -185,19 +307,15 @@ def _rank(words):
 def search(queryset, text):
     """`queryset` narrowed to the measures matching every word of `text`.
 
-    On PostgreSQL the measures carry `rank` (float, higher first; see `_rank`). Words shorter
-    than TRIGRAM_MIN_LENGTH letters are looked up as word prefixes in the full text only;
+    On PostgreSQL the measures carry `rank` (an integer, higher first; see `_rank`). Words
+    shorter than TRIGRAM_MIN_LENGTH letters are looked up as word prefixes in the full text only;
     nothing to search for returns `queryset` unchanged.
     """
     words = terms(text)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        for word in words:
-            queryset = queryset.filter(pk__in=_matching_ids(word))
-        return queryset.alias(folded_title=Fold("title"), folded_summary=Fold("summary")).annotate(
-            rank=_rank(words)
-        )
+        return queryset.filter(AnyOf("pk", found_ids(words))).annotate(rank=_rank(words))
     condition = Q()
     queryset = queryset.alias(
         folded_title=Fold("title"),
