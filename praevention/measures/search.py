@@ -1,7 +1,7 @@
 """Finding measures by the words people type, German compounds included.
 
-On PostgreSQL a measure matches a query when every word of it (at least 3 letters) is found by
-one of:
+On PostgreSQL a measure matches a query when every word of it is found by one of (words of
+one or two letters only by the first):
 
 - the weighted German full text of title, summary and description (migration 0003), each word
   as a prefix: "Sprache" is stemmed to "sprach" and finds "Sprachförderung";
@@ -13,8 +13,9 @@ one of:
   (a few dozen names, read with one query).
 
 Folding (`fold`, and the SQL function `praevention_fold` of migration 0005) makes spelling
-variants equal: NFC, umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case.
-So `Sprachfoerderung` finds "Sprachförderung", and an NFD-typed "Übergang" finds "Übergang".
+variants equal: umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case,
+and NFC (the query in `fold`; stored text is NFC from `core.text.normalize_text`). So
+`Sprachfoerderung` finds "Sprachförderung", and an NFD-typed "Übergang" finds "Übergang".
 
 Whole-word hits in the title rank first, then whole words in the summary, then parts of words
 in the title, in the summary, then the rest (`rank`); equal ranks by title. SQLite, the local
