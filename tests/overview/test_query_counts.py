@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 # (the cache is cleared: figures are computed), the filter form's choice lists (7) on pages
 # that show it, the recent changes with two prefetches on the start; each facet value in the
 # request adds its own lookup (twice in the report: it validates the filters for the matrices
-# and for the gap radar).
+# and for the gap radar). A search ("q") adds two on PostgreSQL, once per data version
+# (catalogue names and the matching ids, praevention/measures/search.py `found_ids`).
 PAGES = {
     reverse("overview:start"): 16,
     reverse("overview:overview"): 16,
@@ -62,5 +63,6 @@ def test_pages_run_the_same_number_of_queries_for_10_and_500_measures(
     bulk_measures(490, departments, prefix="Mehr Bulk")
     large = query_counts(coordinator, params)
     assert large == small
+    search = 2 if params.get("q") and connection.vendor == "postgresql" else 0
     for url, limit in PAGES.items():
-        assert small[url] <= limit, (url, small[url])
+        assert small[url] <= limit + search, (url, small[url])
