@@ -9,8 +9,8 @@ one or two letters only by the first):
   "Kinderarmut"), with a GIN trigram index (pg_trgm, migration 0005);
 - pg_trgm's word similarity with the folded title or summary (a small typo: "Sprachfördrung");
 - the same on the names of the measure's target groups, life phases, social spaces and fields
-  of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz"), matched in Python
-  (a few dozen names, read with one query).
+  of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz"), matched first, in one
+  query over the small catalogue tables.
 
 Folding (`fold`, and the SQL function `praevention_fold` of migration 0005) makes spelling
 variants equal: umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case,
@@ -39,6 +39,7 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -150,43 +151,31 @@ def crude_stem(word: str) -> str:
 CATALOGUE_RELATIONS = ("target_groups", "life_phases", "social_spaces", "fields_of_action")
 
 
-def _catalogue_names():
-    """{relation: [(id, folded name)]} of the catalogues a measure is found by, read in one
-    query (a few dozen rows)."""
+def _catalogue_matches(folded_words):
+    """For each folded word, {relation: [ids]} of the catalogue entries whose folded name
+    contains it or is like it (pg_trgm word similarity, as for titles); relations without a
+    match are left out. One query over the four small catalogue tables."""
     from praevention.measures.models import Measure
 
+    flags = {
+        f"word_{index}": ExpressionWrapper(
+            _word_matches(word)("folded_name"), output_field=BooleanField()
+        )
+        for index, word in enumerate(folded_words)
+    }
     queries = [
         Measure._meta.get_field(relation)
-        .related_model.objects.annotate(relation=Value(index, output_field=IntegerField()))
-        .values_list("relation", "pk", "name")
+        .related_model.objects.alias(folded_name=Fold("name"))
+        .annotate(relation=Value(index, output_field=IntegerField()), **flags)
+        .values_list("relation", "pk", *flags)
         .order_by()
         for index, relation in enumerate(CATALOGUE_RELATIONS)
     ]
-    names = {relation: [] for relation in CATALOGUE_RELATIONS}
-    for index, pk, name in queries[0].union(*queries[1:], all=True).order_by():
-        names[CATALOGUE_RELATIONS[index]].append((pk, fold(name)))
-    return names
-
-
-def _similar_word(folded_word, folded_text):
-    """Whether a word of `folded_text` is `folded_word` with a small typo (difflib ratio ≥ 0.8:
-    one wrong letter in a word of ten)."""
-    return any(
-        difflib.SequenceMatcher(None, candidate, folded_word).ratio() >= 0.8
-        for candidate in WORD.findall(folded_text)
-    )
-
-
-def _catalogue_matches(folded_word, catalogue_names):
-    """{relation: [ids]} of catalogue entries whose folded name contains the word, or a word
-    like it; relations without a match are left out."""
-    found = {}
-    for relation, entries in catalogue_names.items():
-        ids = [
-            pk for pk, name in entries if folded_word in name or _similar_word(folded_word, name)
-        ]
-        if ids:
-            found[relation] = ids
+    found = [{} for _word in folded_words]
+    for index, pk, *matched in queries[0].union(*queries[1:], all=True).order_by():
+        for word_found, is_match in zip(found, matched, strict=True):
+            if is_match:
+                word_found.setdefault(CATALOGUE_RELATIONS[index], []).append(pk)
     return found
 
 
@@ -197,12 +186,12 @@ def _word_matches(folded):
     )
 
 
-def _matching_ids(word, catalogue_names):
+def _matching_ids(word, catalogue_matches):
     """The ids of measures matching one word, as a UNION of index scans.
 
     A UNION rather than one WHERE with OR: PostgreSQL can combine index scans of one table
     with OR, not a join with the catalogue links, and would read every measure instead.
-    The catalogue names were matched in Python (`_catalogue_matches`): only relations with a
+    The catalogue names were matched before (`_catalogue_matches`): only relations with a
     matching entry become branches, which keeps the query small to plan.
     """
     from praevention.measures.models import Measure
@@ -216,7 +205,7 @@ def _matching_ids(word, catalogue_names):
         # model prefers reading every row.
         for field in ("title", "summary"):
             branches.append(Measure.objects.alias(folded=Fold(field)).filter(matches("folded")))
-        for relation, ids in _catalogue_matches(folded, catalogue_names).items():
+        for relation, ids in catalogue_matches.items():
             field = Measure._meta.get_field(relation)
             branches.append(
                 field.remote_field.through.objects.filter(
@@ -245,10 +234,12 @@ def _spelling_pattern(word):
 def _compute_found_ids(words):
     from praevention.measures.models import Measure
 
-    catalogue_names = _catalogue_names()
+    long_words = [fold(word) for word in words if len(fold(word)) >= TRIGRAM_MIN_LENGTH]
+    matches = _catalogue_matches(long_words) if long_words else []
+    catalogue = dict(zip(long_words, matches, strict=True))
     found = Measure.objects.order_by()
     for word in words:
-        found = found.filter(pk__in=_matching_ids(word, catalogue_names))
+        found = found.filter(pk__in=_matching_ids(word, catalogue.get(fold(word), {})))
     return list(found.values_list("pk", flat=True))
 
 

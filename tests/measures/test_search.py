@@ -159,3 +159,17 @@ def test_a_new_measure_is_found_at_once(member, jugendamt):
     assert titles(member, "Elterncafé") == ["Elterncafé am Montag"]
     MeasureFactory(title="Elterncafé am Dienstag", lead=jugendamt)
     assert titles(member, "Elterncafé") == ["Elterncafé am Dienstag", "Elterncafé am Montag"]
+
+
+@on_postgresql
+def test_a_word_only_in_a_catalogue_name_finds_the_measure(member, jugendamt):
+    from praevention.catalog.models import SocialSpace, TargetGroup
+
+    group = TargetGroup.objects.get(name__contains="Kitaplatz")
+    space = SocialSpace.objects.get(lor_number="045011")  # Volkspark Wilmersdorf
+    MeasureFactory(title="Spielgruppe", summary="", lead=jugendamt, target_groups=[group])
+    MeasureFactory(title="Lesepaten", summary="", lead=jugendamt, social_spaces=[space])
+    MeasureFactory(title="Elterncafé", summary="", lead=jugendamt)
+    assert titles(member, "Kitaplatz") == ["Spielgruppe"]
+    assert titles(member, "Volkspark") == ["Lesepaten"]
+    assert titles(member, "Volksprak") == ["Lesepaten"]  # a small typo
