@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 # request adds its own lookup (twice in the report: it validates the filters for the matrices
 # and for the gap radar).
 PAGES = {
-    reverse("overview:start"): 16,
+    reverse("overview:start"): 21,  # + meetings: person, stale count, 3 task lists
     reverse("overview:overview"): 16,
     reverse("overview:matrix", args=["lebensphasen"]): 16,
     reverse("overview:matrix", args=["sozialraeume"]): 16,
     reverse("overview:matrix", args=["fachbereiche"]): 17,
     reverse("overview:gaps"): 20,
-    reverse("overview:report"): 22,
+    reverse("overview:report"): 23,  # + the Datenstand count
     reverse("overview:report_xlsx"): 22,
 }
 

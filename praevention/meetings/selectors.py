@@ -1,0 +1,135 @@
+"""Reads for the start page, the measure page and the digest: a fixed number of queries each."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from praevention.measures.models import Measure
+from praevention.measures.templatetags.datenstand import stale_figures
+from praevention.meetings.models import Comment, Decision, FollowUp
+from praevention.network.models import Department, Person
+
+# How many rows the start page lists per box; the task page lists everything.
+START_PAGE_LIMIT = 10
+
+
+@dataclass
+class Tasks:
+    """A person's open follow-ups, split by urgency (`FollowUp.DUE_SOON_DAYS`)."""
+
+    overdue: list = field(default_factory=list)
+    due: list = field(default_factory=list)
+    later: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.overdue) + len(self.due) + len(self.later)
+
+
+def person_of(user):
+    """The user's profile with its department (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.select_related("department").filter(user=user).first()
+
+
+def my_tasks(person, today=None):
+    """The open follow-ups a person is responsible for: overdue, due within 7 days, later.
+
+    One query (follow-ups with their measure, meeting, decision and department).
+    """
+    today = today or timezone.localdate()
+    tasks = Tasks()
+    if person is None:
+        return tasks
+    soon = today + datetime.timedelta(days=FollowUp.DUE_SOON_DAYS)
+    for follow_up in FollowUp.objects.open().for_person(person).with_relations():
+        if follow_up.due_on < today:
+            tasks.overdue.append(follow_up)
+        elif follow_up.due_on <= soon:
+            tasks.due.append(follow_up)
+        else:
+            tasks.later.append(follow_up)
+    return tasks
+
+
+def department_open(person, limit=None):
+    """The open follow-ups of the person's department that others are responsible for.
+
+    One query; `limit` rows at most (the earliest due first).
+    """
+    if person is None:
+        return []
+    queryset = (
+        FollowUp.objects.open()
+        .for_department(person.department_id)
+        .exclude(responsible=person)
+        .with_relations()
+    )
+    return list(queryset[:limit] if limit else queryset)
+
+
+def all_overdue(today=None, limit=None):
+    """Every overdue follow-up of the network (for coordinators); one query."""
+    queryset = FollowUp.objects.overdue(today).with_relations()
+    return list(queryset[:limit] if limit else queryset)
+
+
+def stale_counts(person):
+    """(current entries not confirmed for 12 months, those led by the person's department).
+
+    One aggregate query, cached per data version and day (`measures.templatetags.datenstand`).
+    """
+    figures = stale_figures(person.department_id if person else None)
+    return figures["stale"], figures["own_stale"]
+
+
+def measure_decisions(measure):
+    """The decisions about a measure, oldest meeting first, with their meetings; one query."""
+    return list(
+        Decision.objects.filter(measures=measure, is_archived=False, meeting__is_archived=False)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
+def measure_follow_ups(measure):
+    """The follow-ups about a measure, open ones first; one query."""
+    return list(
+        FollowUp.objects.active()
+        .filter(measure=measure)
+        .with_relations()
+        .order_by("-status", "due_on", "pk")
+    )
+
+
+def measure_comments(measure):
+    """All comments on a measure, withdrawn and hidden ones included (the page says so)."""
+    return list(Comment.objects.filter(measure=measure).with_authors())
+
+
+def meeting_for_detail(queryset, pk):
+    """A meeting with participants, decisions (with links) and follow-ups: five queries."""
+    return get_object_or_404(
+        queryset.select_related("created_by").prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Person.objects.select_related("user", "department"),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(is_archived=False).prefetch_related(
+                    Prefetch("measures", queryset=Measure.objects.only("title")),
+                    Prefetch("departments", queryset=Department.objects.all()),
+                ),
+            ),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.active().with_relations(),
+            ),
+        ),
+        pk=pk,
+    )
