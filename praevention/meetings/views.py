@@ -262,7 +262,7 @@ def comment_create(request, pk):
 def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("measure"), pk=pk)
     require(policy.can_edit_comment(request.user, comment))
-    form = CommentForm(request.POST or None, instance=comment)
+    form = CommentForm(request.POST if request.method == "POST" else None, instance=comment)
     if request.method == "POST" and form.is_valid():
         services.comment_update(comment=comment, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, _("Ihr Kommentar wurde geändert."))
@@ -304,7 +304,7 @@ def profile(request):
     setting = DigestSetting.objects.filter(user=request.user).first() or DigestSetting(
         user=request.user
     )
-    form = DigestSettingForm(request.POST or None, instance=setting)
+    form = DigestSettingForm(request.POST if request.method == "POST" else None, instance=setting)
     if request.method == "POST" and form.is_valid():
         setting = form.save(commit=False)
         setting._history_user = request.user
