@@ -81,7 +81,6 @@ class MeetingForm(NormalizedTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = _persons().filter(is_core_team=True)
-        self.fields["starts_at"].help_text = _("Datum und Uhrzeit, z. B. 14.01.2027 10:00")
 
     def clean(self):
         cleaned = super().clean()

@@ -63,10 +63,7 @@ def _render_meeting_form(request, form, meeting=None, status=200):
 def meeting_create(request):
     require(policy.can_create_meeting(request.user))
     if request.method == "GET":
-        person = selectors.person_of(request.user)
-        return _render_meeting_form(
-            request, MeetingForm(initial={"participants": [person] if person else []})
-        )
+        return _render_meeting_form(request, MeetingForm())
     form = MeetingForm(request.POST)
     if not form.is_valid():
         return _render_meeting_form(request, form, status=400)
