@@ -65,7 +65,7 @@ def can_import(user):
     return is_network_member(user) and user.is_coordinator
 
 
-def can_confirm(user, measure):
+def can_confirm(user, measure) -> bool:
     """The lead department's members confirm that an entry is still right; coordinators too.
 
     Issue #16: "set when its lead confirms with one click"; archived entries need no care.

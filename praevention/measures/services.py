@@ -83,7 +83,7 @@ def _check_participations(participations):
 _BOOKKEEPING = {"id", "version", "created_at", "updated_at", "created_by", "confirmed_at"}
 
 
-def _is_real_change(stored, measure, m2m, participations):
+def _is_real_change(stored: Measure, measure: Measure, m2m: dict, participations: list) -> bool:
     """Whether an edit changes anything an editor sees: a field, a catalogue link or a
     participation. Saving an unchanged form is no confirmation that the entry is current."""
     for model_field in Measure._meta.concrete_fields:
@@ -140,7 +140,7 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
 
 
 @transaction.atomic
-def measure_confirm(*, measure, by):
+def measure_confirm(*, measure: Measure, by) -> Measure:
     """The lead confirms with one click that the entry is still right: `confirmed_at` = now.
 
     Recorded in the history like an edit (a new version), so it shows who confirmed when.

@@ -27,7 +27,7 @@ def _local(day, hhmm):
 
 
 @transaction.atomic
-def seed_demo_meetings(today=None, data_file=DATA_FILE):
+def seed_demo_meetings(today: datetime.date | None = None, data_file: Path = DATA_FILE) -> int:
     """Create the demo meetings with their decisions and follow-ups; returns how many were new.
 
     Needs the demo persons, departments and measures of seed_demo. Dates are relative to

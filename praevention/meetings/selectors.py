@@ -29,14 +29,14 @@ class Tasks:
         return len(self.overdue) + len(self.due) + len(self.later)
 
 
-def person_of(user):
+def person_of(user) -> Person | None:
     """The user's profile with its department (one query), or None."""
     if not user.is_authenticated:
         return None
     return Person.objects.select_related("department").filter(user=user).first()
 
 
-def my_tasks(person, today=None):
+def my_tasks(person: Person | None, today: datetime.date | None = None) -> Tasks:
     """The open follow-ups a person is responsible for: overdue, due within 7 days, later.
 
     One query (follow-ups with their measure, meeting, decision and department).
@@ -56,7 +56,7 @@ def my_tasks(person, today=None):
     return tasks
 
 
-def department_open(person, limit=None):
+def department_open(person: Person | None, limit: int | None = None) -> list[FollowUp]:
     """The open follow-ups of the person's department that others are responsible for.
 
     One query; `limit` rows at most (the earliest due first).
@@ -72,13 +72,13 @@ def department_open(person, limit=None):
     return list(queryset[:limit] if limit else queryset)
 
 
-def all_overdue(today=None, limit=None):
+def all_overdue(today: datetime.date | None = None, limit: int | None = None) -> list[FollowUp]:
     """Every overdue follow-up of the network (for coordinators); one query."""
     queryset = FollowUp.objects.overdue(today).with_relations()
     return list(queryset[:limit] if limit else queryset)
 
 
-def stale_counts(person):
+def stale_counts(person: Person | None) -> tuple[int, int]:
     """(current entries not confirmed for 12 months, those led by the person's department).
 
     One aggregate query, cached per data version and day (`measures.templatetags.datenstand`).
@@ -87,7 +87,7 @@ def stale_counts(person):
     return figures["stale"], figures["own_stale"]
 
 
-def measure_decisions(measure):
+def measure_decisions(measure: Measure) -> list[Decision]:
     """The decisions about a measure, oldest meeting first, with their meetings; one query."""
     return list(
         Decision.objects.filter(measures=measure, is_archived=False, meeting__is_archived=False)
@@ -96,7 +96,7 @@ def measure_decisions(measure):
     )
 
 
-def measure_follow_ups(measure):
+def measure_follow_ups(measure: Measure) -> list[FollowUp]:
     """The follow-ups about a measure, open ones first; one query."""
     return list(
         FollowUp.objects.active()
@@ -106,12 +106,12 @@ def measure_follow_ups(measure):
     )
 
 
-def measure_comments(measure):
+def measure_comments(measure: Measure) -> list[Comment]:
     """All comments on a measure, withdrawn and hidden ones included (the page says so)."""
     return list(Comment.objects.filter(measure=measure).with_authors())
 
 
-def meeting_for_detail(queryset, pk):
+def meeting_for_detail(queryset, pk: int):
     """A meeting with participants, decisions (with links) and follow-ups: five queries."""
     return get_object_or_404(
         queryset.select_related("created_by").prefetch_related(
