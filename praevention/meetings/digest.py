@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 # "whose funding or end date comes within 3 months" (issue #16)
 ENDING_WITHIN_MONTHS = 3
 FIRST_DIGEST_LOOKBACK = datetime.timedelta(days=7)
+# A mail lists this many open follow-ups at most (the earliest due) and counts the rest.
+DIGEST_TASK_LIMIT = 50
 
 
 @dataclass
@@ -117,7 +119,7 @@ def build_digest(user, now=None) -> Digest:
     return Digest(
         user=user,
         since=since,
-        tasks=selectors.my_tasks(person, today),
+        tasks=selectors.my_tasks(person, today, limit=DIGEST_TASK_LIMIT),
         changed_by_others=changed_by_others,
         ending_soon=ending_soon,
         to_confirm=to_confirm,

@@ -4,6 +4,8 @@ Text is normalised through `core.text` before it is checked and stored (STYLE.md
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -29,6 +31,53 @@ class PersonChoiceField(SafeModelChoiceField):
 class PersonMultipleChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, person):
         return f"{person.user} ({person.department.short_name})"
+
+
+class MeasureTitleInput(forms.TextInput):
+    """A text input that suggests measure titles while typing (htmx fills the page's
+    `<datalist id="measure-titles">`); without JavaScript the exact title is typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "list": "measure-titles",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("meetings:measure_titles"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#measure-titles",
+                "hx-swap": "innerHTML",
+                **(attrs or {}),
+            }
+        )
+
+
+class MeasureByTitleField(forms.CharField):
+    """A measure chosen by its title, not from a list: a network may hold thousands of
+    measures, too many for a select. Matches the title whatever its case or invisible
+    characters; only measures that are not archived."""
+
+    widget = MeasureTitleInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        title = normalize_line(super().clean(value) or "")
+        if not title:
+            return None
+        measure = Measure.objects.active().filter(title__iexact=title).only("title").first()
+        if measure is None:
+            raise ValidationError(
+                _(
+                    "Keine Maßnahme heißt „%(title)s“. Bitte den Titel so eingeben, wie er in "
+                    "der Liste der Maßnahmen steht (Vorschläge erscheinen beim Tippen)."
+                ),
+                code="unknown_measure",
+                params={"title": title[:200]},
+            )
+        return measure
 
 
 class NormalizedTextForm(forms.ModelForm):
@@ -91,26 +140,34 @@ class MeetingForm(NormalizedTextForm):
 
 
 class DecisionForm(NormalizedTextForm):
+    """A decision; up to three measures it concerns, entered by title."""
+
     TEXT_FIELDS = ("text",)
+    MEASURE_FIELDS = ("measure_1", "measure_2", "measure_3")
+
+    measure_1 = MeasureByTitleField(label=_("Maßnahme 1"))
+    measure_2 = MeasureByTitleField(label=_("Maßnahme 2"))
+    measure_3 = MeasureByTitleField(label=_("Maßnahme 3"))
 
     class Meta:
         model = Decision
-        fields = ["text", "measures", "departments"]
-        field_classes = {
-            "measures": SafeModelMultipleChoiceField,
-            "departments": SafeModelMultipleChoiceField,
-        }
+        fields = ["text", "departments"]
+        field_classes = {"departments": SafeModelMultipleChoiceField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
-            "measures": forms.SelectMultiple(attrs={"size": 6}),
             "departments": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measures"].queryset = Measure.objects.active().only("title")
-        self.fields["measures"].help_text = _("Mehrere mit Strg bzw. ⌘ auswählen")
         self.fields["departments"].queryset = Department.objects.all()
+        self.order_fields(["text", *self.MEASURE_FIELDS, "departments"])
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(name) for name in self.MEASURE_FIELDS]
+        cleaned["measures"] = list({m.pk: m for m in chosen if m is not None}.values())
+        return cleaned
 
 
 class FollowUpForm(NormalizedTextForm):
@@ -118,20 +175,20 @@ class FollowUpForm(NormalizedTextForm):
 
     LINE_FIELDS = ("title",)
 
+    measure = MeasureByTitleField(label=_("Maßnahme"))
+
     class Meta:
         model = FollowUp
-        fields = ["title", "responsible", "department", "due_on", "measure", "decision"]
+        fields = ["title", "responsible", "department", "due_on", "decision"]
         field_classes = {
             "responsible": PersonChoiceField,
             "department": SafeModelChoiceField,
-            "measure": SafeModelChoiceField,
             "decision": SafeModelChoiceField,
         }
         widgets = {
             "due_on": DATE,
             "responsible": Select,
             "department": Select,
-            "measure": Select,
             "decision": Select,
         }
 
@@ -142,14 +199,14 @@ class FollowUpForm(NormalizedTextForm):
         self.fields["department"].help_text = _(
             "leer lassen: der Fachbereich der verantwortlichen Person"
         )
-        self.fields["measure"].queryset = Measure.objects.active().only("title")
+        self.order_fields(["title", "responsible", "department", "due_on", "measure", "decision"])
         decisions = Decision.objects.filter(is_archived=False)
         self.fields["decision"].queryset = (
             decisions.filter(meeting=meeting) if meeting else decisions.none()
         )
         if meeting is None:
             del self.fields["decision"]
-        for name in ("responsible", "department", "measure", "decision"):
+        for name in ("responsible", "department", "decision"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-select"
 

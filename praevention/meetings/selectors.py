@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Case, Count, Prefetch, Q, Sum, When, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,21 +12,61 @@ from praevention.measures.templatetags.datenstand import stale_figures
 from praevention.meetings.models import Comment, Decision, FollowUp
 from praevention.network.models import Department, Person
 
-# How many rows the start page lists per box; the task page lists everything.
+# How many rows the start page lists per box, and the task page (the rest is counted).
 START_PAGE_LIMIT = 10
+TASK_PAGE_LIMIT = 100
+
+
+@dataclass
+class Listing:
+    """The first rows of a list of follow-ups and how many there are in all."""
+
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
 
 
 @dataclass
 class Tasks:
-    """A person's open follow-ups, split by urgency (`FollowUp.DUE_SOON_DAYS`)."""
+    """A person's open follow-ups, split by urgency (`FollowUp.DUE_SOON_DAYS`), with counts
+    of all of them (the lists may hold only the first ones)."""
 
     overdue: list = field(default_factory=list)
     due: list = field(default_factory=list)
     later: list = field(default_factory=list)
+    count: int = 0
+    overdue_count: int = 0
+    due_count: int = 0
 
     @property
-    def count(self):
-        return len(self.overdue) + len(self.due) + len(self.later)
+    def more(self):
+        return self.count - len(self.overdue) - len(self.due) - len(self.later)
+
+
+def _with_totals(queryset, **extra):
+    """Every row carries the number of rows of the whole list (window aggregates), so a
+    limited list and its counts come from one query."""
+    return queryset.annotate(
+        list_total=Window(Count("pk")),
+        **{
+            name: Window(Sum(Case(When(condition, then=1), default=0)))
+            for name, condition in extra.items()
+        },
+    )
+
+
+def _listing(queryset, limit):
+    rows = list(_with_totals(queryset)[:limit] if limit else _with_totals(queryset))
+    return Listing(rows, rows[0].list_total if rows else 0)
 
 
 def person_of(user) -> Person | None:
@@ -36,8 +76,11 @@ def person_of(user) -> Person | None:
     return Person.objects.select_related("department").filter(user=user).first()
 
 
-def my_tasks(person: Person | None, today: datetime.date | None = None) -> Tasks:
-    """The open follow-ups a person is responsible for: overdue, due within 7 days, later.
+def my_tasks(
+    person: Person | None, today: datetime.date | None = None, limit: int | None = None
+) -> Tasks:
+    """The open follow-ups a person is responsible for: overdue, due within 7 days, later;
+    the earliest `limit` of them (all without a limit) and the counts of all.
 
     One query (follow-ups with their measure, meeting, decision and department).
     """
@@ -46,7 +89,16 @@ def my_tasks(person: Person | None, today: datetime.date | None = None) -> Tasks
     if person is None:
         return tasks
     soon = today + datetime.timedelta(days=FollowUp.DUE_SOON_DAYS)
-    for follow_up in FollowUp.objects.open().for_person(person).with_relations():
+    queryset = _with_totals(
+        FollowUp.objects.open().for_person(person).with_relations(),
+        overdue_total=Q(due_on__lt=today),
+        due_total=Q(due_on__gte=today, due_on__lte=soon),
+    )
+    rows = list(queryset[:limit] if limit else queryset)
+    if rows:
+        tasks.count = rows[0].list_total
+        tasks.overdue_count, tasks.due_count = rows[0].overdue_total, rows[0].due_total
+    for follow_up in rows:
         if follow_up.due_on < today:
             tasks.overdue.append(follow_up)
         elif follow_up.due_on <= soon:
@@ -56,26 +108,25 @@ def my_tasks(person: Person | None, today: datetime.date | None = None) -> Tasks
     return tasks
 
 
-def department_open(person: Person | None, limit: int | None = None) -> list[FollowUp]:
+def department_open(person: Person | None, limit: int | None = None) -> Listing:
     """The open follow-ups of the person's department that others are responsible for.
 
-    One query; `limit` rows at most (the earliest due first).
+    One query: the earliest due `limit` rows (all without a limit) and the total.
     """
     if person is None:
-        return []
-    queryset = (
+        return Listing()
+    return _listing(
         FollowUp.objects.open()
         .for_department(person.department_id)
         .exclude(responsible=person)
-        .with_relations()
+        .with_relations(),
+        limit,
     )
-    return list(queryset[:limit] if limit else queryset)
 
 
-def all_overdue(today: datetime.date | None = None, limit: int | None = None) -> list[FollowUp]:
-    """Every overdue follow-up of the network (for coordinators); one query."""
-    queryset = FollowUp.objects.overdue(today).with_relations()
-    return list(queryset[:limit] if limit else queryset)
+def all_overdue(today: datetime.date | None = None, limit: int | None = None) -> Listing:
+    """The overdue follow-ups of the network (for coordinators), the oldest first; one query."""
+    return _listing(FollowUp.objects.overdue(today).with_relations(), limit)
 
 
 def stale_counts(person: Person | None) -> tuple[int, int]:

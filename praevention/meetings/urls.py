@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/archivieren/", views.meeting_archive, name="archive"),
     path("sitzungen/<int:pk>/beschluesse/", views.decision_create, name="decision_create"),
     path("sitzungen/<int:pk>/aufgaben/", views.follow_up_create, name="follow_up_create"),
+    path("sitzungen/massnahmen-titel/", views.measure_titles, name="measure_titles"),
     path("aufgaben/", views.tasks, name="tasks"),
     path("aufgaben/<int:pk>/erledigt/", views.follow_up_done, name="follow_up_done"),
     path("massnahmen/<int:pk>/kommentare/", views.comment_create, name="comment_create"),

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from praevention.core.text import normalize_line
 from praevention.measures.models import Measure
 from praevention.meetings import calendar, policy, selectors, services
 from praevention.meetings.forms import (
@@ -187,6 +188,7 @@ def follow_up_create(request, pk):
         return _render_detail(request, meeting, follow_up_form=form, status=400)
     follow_up = form.save(commit=False)
     follow_up.meeting = meeting
+    follow_up.measure = form.cleaned_data["measure"]
     follow_up.department = form.cleaned_data["department"]
     services.follow_up_create(follow_up=follow_up, by=request.user)
     messages.success(
@@ -194,6 +196,22 @@ def follow_up_create(request, pk):
         _("Die Aufgabe für %(person)s wurde angelegt.") % {"person": follow_up.responsible.user},
     )
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#aufgaben")
+
+
+def measure_titles(request):
+    """Up to 20 titles of current measures containing what was typed, as <option>s for the
+    meeting forms' datalist (htmx); the typed text comes in the input's own parameter."""
+    require(policy.can_view_meetings(request.user))
+    typed = normalize_line(next((value for value in request.GET.values() if value), ""))[:200]
+    titles = (
+        Measure.objects.active()
+        .filter(title__icontains=typed)
+        .order_by("title")
+        .values_list("title", flat=True)[:20]
+        if len(typed) >= 2
+        else []
+    )
+    return render(request, "meetings/_measure_titles.html", {"titles": titles})
 
 
 def _next_url(request, fallback):
@@ -227,10 +245,12 @@ def tasks(request):
         "meetings/tasks.html",
         {
             "nav": "meetings",
-            "tasks": selectors.my_tasks(person),
-            "department_open": selectors.department_open(person),
+            "tasks": selectors.my_tasks(person, limit=selectors.TASK_PAGE_LIMIT),
+            "department_open": selectors.department_open(person, selectors.TASK_PAGE_LIMIT),
             "all_overdue": (
-                selectors.all_overdue() if policy.can_view_all_overdue(request.user) else None
+                selectors.all_overdue(limit=selectors.TASK_PAGE_LIMIT)
+                if policy.can_view_all_overdue(request.user)
+                else None
             ),
             "person": person,
             "today": timezone.localdate(),

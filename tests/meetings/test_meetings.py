@@ -73,7 +73,7 @@ def test_participant_records_a_decision_linked_to_a_measure_and_a_department(
         reverse("meetings:decision_create", args=[meeting.pk]),
         {
             "decision-text": "Jugendamt und Gesundheitsamt laden gemeinsam ein.",
-            "decision-measures": [jug_measure.pk],
+            "decision-measure_1": "frühe hilfen LOTSENDIENST\u200b",
             "decision-departments": [gesundheitsamt.pk],
         },
     )
@@ -84,6 +84,30 @@ def test_participant_records_a_decision_linked_to_a_measure_and_a_department(
     assert decision.created_by == kernteam_jug
     measure_page = client.get(jug_measure.get_absolute_url()).content.decode()
     assert "Jugendamt und Gesundheitsamt laden gemeinsam ein." in measure_page
+
+
+def test_an_unknown_measure_title_is_a_400_naming_it(client, koordination, meeting, jug_measure):
+    client.force_login(koordination)
+    response = client.post(
+        reverse("meetings:decision_create", args=[meeting.pk]),
+        {"decision-text": "Gemeinsam", "decision-measure_1": "Frühe Hilfen Lotsendienst"}
+        | {"decision-measure_2": "Lotsendienst"},
+    )
+    assert response.status_code == 400
+    assert "Keine Maßnahme heißt „Lotsendienst“." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_measure_titles_are_suggested_while_typing(client, kernteam_ges, jug_measure):
+    from tests.factories import MeasureFactory
+
+    MeasureFactory(title="Archivierter Lotsendienst", is_archived=True)
+    client.force_login(kernteam_ges)
+    response = client.get(reverse("meetings:measure_titles"), {"decision-measure_1": "lotsen"})
+    page = response.content.decode()
+    assert '<option value="Frühe Hilfen Lotsendienst">' in page
+    assert "Archivierter" not in page
+    assert client.get(reverse("meetings:measure_titles"), {"q": "l"}).content.strip() == b""
 
 
 def test_an_empty_decision_is_a_400_naming_the_field(client, koordination, meeting):
@@ -106,7 +130,7 @@ def test_a_follow_up_takes_the_responsible_persons_department(
             "follow_up-title": "Zahlen zur Einschulungsuntersuchung liefern",
             "follow_up-responsible": kernteam_ges.person.pk,
             "follow_up-due_on": "2027-01-31",
-            "follow_up-measure": jug_measure.pk,
+            "follow_up-measure": jug_measure.title,
         },
     )
     assert response.status_code == 302

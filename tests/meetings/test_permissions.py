@@ -27,6 +27,7 @@ MATRIX = {
     ("decision_create", "post"): [302, 403, 302, 302, 302],
     ("follow_up_create", "post"): [302, 403, 302, 302, 302],
     ("tasks", "get"): [302, 200, 200, 200, 200],
+    ("measure_titles", "get"): [302, 200, 200, 200, 200],
     ("follow_up_done", "post"): [302, 403, 302, 302, 302],
     ("profile", "get"): [302, 200, 200, 200, 200],
     ("comment_create", "post"): [302, 302, 302, 302, 302],
@@ -45,7 +46,7 @@ CASES = [
 
 def url_and_data(page, meeting, follow_up, comment, measure, kernteam_jug):
     data = {}
-    if page in ("list", "create", "tasks", "profile"):
+    if page in ("list", "create", "tasks", "profile", "measure_titles"):
         url = reverse(f"meetings:{page}")
         if page == "create":
             data = {"title": "Neue Sitzung", "starts_at": "2027-01-14T10:00"}
@@ -53,7 +54,7 @@ def url_and_data(page, meeting, follow_up, comment, measure, kernteam_jug):
         url = reverse(f"meetings:{page}", args=[meeting.pk])
     elif page == "decision_create":
         url = reverse("meetings:decision_create", args=[meeting.pk])
-        data = {"decision-text": "Wir machen das gemeinsam.", "decision-measures": [measure.pk]}
+        data = {"decision-text": "Wir machen das gemeinsam.", "decision-measure_1": measure.title}
     elif page == "follow_up_create":
         url = reverse("meetings:follow_up_create", args=[meeting.pk])
         data = {

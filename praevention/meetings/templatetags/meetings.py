@@ -25,7 +25,7 @@ def start_panel(context):
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "person": person,
-        "tasks": selectors.my_tasks(person),
+        "tasks": selectors.my_tasks(person, limit=selectors.START_PAGE_LIMIT),
         "department_open": selectors.department_open(person, limit=selectors.START_PAGE_LIMIT),
         "all_overdue": (
             selectors.all_overdue(limit=selectors.START_PAGE_LIMIT)
