@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Q, Sum, When, Window
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from praevention.network.models import Department, Person
 
 # How many rows the start page lists per box, and the task page (the rest is counted).
 START_PAGE_LIMIT = 10
+START_PAGE_OTHERS_LIMIT = 5
 TASK_PAGE_LIMIT = 100
 
 
@@ -52,21 +53,14 @@ class Tasks:
         return self.count - len(self.overdue) - len(self.due) - len(self.later)
 
 
-def _with_totals(queryset, **extra):
-    """Every row carries the number of rows of the whole list (window aggregates), so a
-    limited list and its counts come from one query."""
-    return queryset.annotate(
-        list_total=Window(Count("pk")),
-        **{
-            name: Window(Sum(Case(When(condition, then=1), default=0)))
-            for name, condition in extra.items()
-        },
-    )
-
-
 def _listing(queryset, limit):
-    rows = list(_with_totals(queryset)[:limit] if limit else _with_totals(queryset))
-    return Listing(rows, rows[0].list_total if rows else 0)
+    """The first `limit` rows (all without a limit) with their relations, and the count of
+    all: two queries whatever the data, the count without joins (a window aggregate over
+    the joined rows costs more)."""
+    if not limit:
+        rows = list(queryset.with_relations())
+        return Listing(rows, len(rows))
+    return Listing(list(queryset.with_relations()[:limit]), queryset.count())
 
 
 def person_of(user) -> Person | None:
@@ -82,22 +76,31 @@ def my_tasks(
     """The open follow-ups a person is responsible for: overdue, due within 7 days, later;
     the earliest `limit` of them (all without a limit) and the counts of all.
 
-    One query (follow-ups with their measure, meeting, decision and department).
+    One query (follow-ups with their measure, meeting, decision and department), and with a
+    limit one more to count them all.
     """
     today = today or timezone.localdate()
     tasks = Tasks()
     if person is None:
         return tasks
     soon = today + datetime.timedelta(days=FollowUp.DUE_SOON_DAYS)
-    queryset = _with_totals(
-        FollowUp.objects.open().for_person(person).with_relations(),
-        overdue_total=Q(due_on__lt=today),
-        due_total=Q(due_on__gte=today, due_on__lte=soon),
-    )
-    rows = list(queryset[:limit] if limit else queryset)
-    if rows:
-        tasks.count = rows[0].list_total
-        tasks.overdue_count, tasks.due_count = rows[0].overdue_total, rows[0].due_total
+    mine = FollowUp.objects.open().for_person(person)
+    rows = list(mine.with_relations()[:limit] if limit else mine.with_relations())
+    if limit:
+        counts = mine.aggregate(
+            count=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+        )
+        tasks.count, tasks.overdue_count, tasks.due_count = (
+            counts["count"],
+            counts["overdue"],
+            counts["due"],
+        )
+    else:
+        tasks.count = len(rows)
+        tasks.overdue_count = sum(1 for f in rows if f.due_on < today)
+        tasks.due_count = sum(1 for f in rows if today <= f.due_on <= soon)
     for follow_up in rows:
         if follow_up.due_on < today:
             tasks.overdue.append(follow_up)
@@ -111,22 +114,20 @@ def my_tasks(
 def department_open(person: Person | None, limit: int | None = None) -> Listing:
     """The open follow-ups of the person's department that others are responsible for.
 
-    One query: the earliest due `limit` rows (all without a limit) and the total.
+    The earliest due `limit` rows (all without a limit) and the total; two queries.
     """
     if person is None:
         return Listing()
     return _listing(
-        FollowUp.objects.open()
-        .for_department(person.department_id)
-        .exclude(responsible=person)
-        .with_relations(),
+        FollowUp.objects.open().for_department(person.department_id).exclude(responsible=person),
         limit,
     )
 
 
 def all_overdue(today: datetime.date | None = None, limit: int | None = None) -> Listing:
-    """The overdue follow-ups of the network (for coordinators), the oldest first; one query."""
-    return _listing(FollowUp.objects.overdue(today).with_relations(), limit)
+    """The overdue follow-ups of the network (for coordinators), the oldest first; two
+    queries."""
+    return _listing(FollowUp.objects.overdue(today), limit)
 
 
 def stale_counts(person: Person | None) -> tuple[int, int]:

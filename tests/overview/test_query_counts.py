@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # request adds its own lookup (twice in the report: it validates the filters for the matrices
 # and for the gap radar).
 PAGES = {
-    reverse("overview:start"): 21,  # + meetings: person, stale count, 3 task lists
+    reverse("overview:start"): 24,  # + meetings: person, Datenstand, 3 task lists with counts
     reverse("overview:overview"): 16,
     reverse("overview:matrix", args=["lebensphasen"]): 16,
     reverse("overview:matrix", args=["sozialraeume"]): 16,

@@ -26,9 +26,11 @@ def start_panel(context):
         "csrf_token": context.get("csrf_token"),
         "person": person,
         "tasks": selectors.my_tasks(person, limit=selectors.START_PAGE_LIMIT),
-        "department_open": selectors.department_open(person, limit=selectors.START_PAGE_LIMIT),
+        "department_open": selectors.department_open(
+            person, limit=selectors.START_PAGE_OTHERS_LIMIT
+        ),
         "all_overdue": (
-            selectors.all_overdue(limit=selectors.START_PAGE_LIMIT)
+            selectors.all_overdue(limit=selectors.START_PAGE_OTHERS_LIMIT)
             if policy.can_view_all_overdue(user)
             else None
         ),
