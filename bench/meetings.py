@@ -118,8 +118,9 @@ def main():
         if True:
             meeting = add_meetings()
             measure = Measure.objects.filter(decisions__meeting=meeting).first()
+            load = os.getloadavg()[0]
             print(
-                f"{measures} measures, {Meeting.objects.count()} meetings, "
+                f"load {load:.1f}; {measures} measures, {Meeting.objects.count()} meetings, "
                 f"{FollowUp.objects.count()} follow-ups, "
                 f"{FollowUp.objects.overdue().count()} overdue; {REQUESTS} requests each"
             )
@@ -136,6 +137,8 @@ def main():
                     ("Sitzung /sitzungen/<id>/", reverse("meetings:detail", args=[meeting.pk])),
                     ("Aufgaben /aufgaben/", reverse("meetings:tasks")),
                     ("Maßnahme /massnahmen/<id>/", measure.get_absolute_url()),
+                    # What any page of the app costs at least: session, user, roles, layout.
+                    ("Leere Seite (Vergleich)", reverse("accounts:password_change_done")),
                 ]:
                     count, page, cold = bench(client, url)
                     label = f"{name} ({who})"

@@ -15,7 +15,7 @@ from praevention.network.models import Department, Person
 # How many rows the start page lists per box, and the task page (the rest is counted).
 START_PAGE_LIMIT = 10
 START_PAGE_OTHERS_LIMIT = 5
-TASK_PAGE_LIMIT = 100
+TASK_PAGE_LIMIT = 50
 
 
 @dataclass
