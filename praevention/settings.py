@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "praevention.measures",
     "praevention.overview",
     "praevention.exchange",
+    "praevention.meetings",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,8 @@ else:
     EMAIL_HOST_PASSWORD = _MAIL_OPTIONS["password"]
     EMAIL_USE_TLS = _MAIL_OPTIONS["use_tls"]
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
+# The app's public address, for links in e-mails sent outside a request (weekly digest).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # The district is data, not code: its display name comes from the environment.
 DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")

@@ -164,6 +164,13 @@ class MeasureFilter(django_filters.FilterSet):
         min_value=1,
         max_value=120,
     )
+    stale = django_filters.ChoiceFilter(
+        label=_("Datenstand"),
+        choices=[("1", _("seit über 12 Monaten nicht bestätigt"))],
+        method="filter_stale",
+        empty_label=_("alle Einträge"),
+        widget=Select,
+    )
     archived = django_filters.ChoiceFilter(
         label=_("Archiv"),
         choices=ARCHIVED_CHOICES,
@@ -265,6 +272,9 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until))
         )
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale()
 
     def filter_queryset(self, queryset):
         archived = self.form.cleaned_data.get("archived")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praevention.measures.history import changes_since
@@ -78,6 +79,26 @@ def _check_participations(participations):
         raise ValidationError(_("Jeder Fachbereich kann nur einmal beteiligt sein."))
 
 
+# Fields that change with every save or are bookkeeping: not part of what an editor changes.
+_BOOKKEEPING = {"id", "version", "created_at", "updated_at", "created_by", "confirmed_at"}
+
+
+def _is_real_change(stored: Measure, measure: Measure, m2m: dict, participations: list) -> bool:
+    """Whether an edit changes anything an editor sees: a field, a catalogue link or a
+    participation. Saving an unchanged form is no confirmation that the entry is current."""
+    for model_field in Measure._meta.concrete_fields:
+        if model_field.name in _BOOKKEEPING:
+            continue
+        if getattr(stored, model_field.attname) != getattr(measure, model_field.attname):
+            return True
+    for name, values in m2m.items():
+        wanted = {getattr(value, "pk", value) for value in values}
+        if wanted != set(getattr(stored, name).values_list("pk", flat=True)):
+            return True
+    current = set(stored.participations.values_list("department_id", "role"))
+    return current != {(department.pk, role) for department, role in participations}
+
+
 def _write(measure, m2m, participations, by):
     measure._history_user = by
     measure.full_clean()
@@ -93,6 +114,7 @@ def measure_create(*, measure, m2m, participations, by):
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations)
     measure.created_by = by
+    measure.confirmed_at = timezone.now()
     return _write(measure, m2m, participations, by)
 
 
@@ -103,15 +125,31 @@ def measure_update(*, measure, m2m, participations, expected_version, by):
     The row is locked first, so of two concurrent saves based on one version exactly one
     wins; the other raises StaleMeasureError and writes nothing.
     """
-    current_version = (
-        Measure.objects.select_for_update().values_list("version", flat=True).get(pk=measure.pk)
-    )
-    if current_version != expected_version:
+    stored = Measure.objects.select_for_update().get(pk=measure.pk)
+    if stored.version != expected_version:
         current = Measure.objects.with_relations().get(pk=measure.pk)
         raise StaleMeasureError(current, changes_since(current, expected_version))
     _check_participations(participations)
-    measure.version = current_version
+    measure.version = stored.version
+    # Every real edit confirms the entry (issue #16); an unchanged save keeps the old date.
+    if _is_real_change(stored, measure, m2m, participations):
+        measure.confirmed_at = timezone.now()
+    else:
+        measure.confirmed_at = stored.confirmed_at
     return _write(measure, m2m, participations, by)
+
+
+@transaction.atomic
+def measure_confirm(*, measure: Measure, by) -> Measure:
+    """The lead confirms with one click that the entry is still right: `confirmed_at` = now.
+
+    Recorded in the history like an edit (a new version), so it shows who confirmed when.
+    """
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    measure.confirmed_at = timezone.now()
+    measure._history_user = by
+    measure.save(update_fields=["confirmed_at"])
+    return measure
 
 
 @transaction.atomic

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/archivieren/", views.archive, name="archive"),
     path("<int:pk>/wiederherstellen/", views.restore, name="restore"),
     path("<int:pk>/verlauf/", views.history, name="history"),
+    path("<int:pk>/bestaetigen/", views.confirm, name="confirm"),
 ]

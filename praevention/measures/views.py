@@ -70,6 +70,7 @@ def detail(request, pk):
             "nav": "measures",
             "measure": measure,
             "can_edit": policy.can_edit(request.user, measure),
+            "can_confirm": policy.can_confirm(request.user, measure),
             **dataversion.fragment_context(),
         },
     )
@@ -194,3 +195,13 @@ def history(request, pk):
         "measures/measure_history.html",
         {"nav": "measures", "measure": measure, "change_sets": change_sets},
     )
+
+
+@require_http_methods(["POST"])
+def confirm(request, pk):
+    """One click by the lead: the entry is still right (`zuletzt bestätigt am` = now)."""
+    measure = get_object_or_404(Measure, pk=pk)
+    policy.require(policy.can_confirm(request.user, measure))
+    services.measure_confirm(measure=measure, by=request.user)
+    messages.success(request, _("Danke! Der Eintrag ist als aktuell bestätigt."))
+    return redirect(measure)

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 # and for the gap radar). A search ("q") adds two on PostgreSQL, once per data version
 # (catalogue names and the matching ids, praevention/measures/search.py `found_ids`).
 PAGES = {
-    reverse("overview:start"): 16,
+    reverse("overview:start"): 24,  # + meetings: person, Datenstand, 3 task lists with counts
     reverse("overview:overview"): 16,
     reverse("overview:matrix", args=["lebensphasen"]): 16,
     reverse("overview:matrix", args=["sozialraeume"]): 16,
     reverse("overview:matrix", args=["fachbereiche"]): 17,
     reverse("overview:gaps"): 20,
-    reverse("overview:report"): 22,
+    reverse("overview:report"): 23,  # + the Datenstand count
     reverse("overview:report_xlsx"): 22,
 }
 
