@@ -28,7 +28,8 @@ through django.test.Client (the whole middleware stack, production settings):
 The admin changelist of measures is timed the same way (as the demo admin) for comparison, and
 an empty page of the app (password changed): what every page costs at least.
 BENCH_REQUESTS=50 takes more samples; BENCH_ONLY=Überblick times only the matching pages
-(several: comma-separated, e.g. BENCH_ONLY=PDF,seit).
+(several: comma-separated, e.g. BENCH_ONLY=PDF,seit; BENCH_ONLY=Such: the search rows, the
+list and the header's suggestions).
 """
 
 import os
@@ -173,6 +174,12 @@ def pages(edition, later):
         ("Ausgabe seit Ausgabe", reverse("editions:detail", args=[later.pk]) + since),
         ("Ausgabe PDF (gespeichert)", reverse("editions:pdf", args=[later.pk])),
         ("Karte /karte/", reverse("overview:map")),
+        # The search (issue #14): parts of compounds through pg_trgm, an umlaut written out,
+        # and the header's suggestions while typing.
+        ("Suche „Förderung“", f"{reverse('measures:list')}?q=F%C3%B6rderung"),
+        ("Suche „Hebamme“", f"{reverse('measures:list')}?q=Hebamme"),
+        ("Suche „Sprachfoerderung“", f"{reverse('measures:list')}?q=Sprachfoerderung"),
+        ("Suche Vorschläge „sprachf“", f"{reverse('measures:suggest')}?q=sprachf"),
     ]
     slow = [
         ("Bericht PDF", reverse("overview:report_pdf"), SLOW_REQUESTS),
@@ -223,7 +230,7 @@ def main():
         changelist = bench_page(admin, reverse("admin:measures_measure_changelist"))
 
     header = (
-        f"{'Seite':<26}{'Queries':>8}{'Seite ms':>10}{'CPU ms':>8}{'kalt ms':>9}{'CPU kalt':>9}"
+        f"{'Seite':<28}{'Queries':>8}{'Seite ms':>10}{'CPU ms':>8}{'kalt ms':>9}{'CPU kalt':>9}"
         f"{'SQL ms':>8}{'Aggr. ms':>9}"
         f"{'Seite/SQL':>10}{'kalt/SQL':>9}  Ziel"
     )
@@ -240,8 +247,8 @@ def main():
             ok = row["page"] <= TARGET_MS and row["ratio"] <= TARGET_RATIO
             verdict = "" if row in (floor, changelist) else ("ok" if ok else "VERFEHLT")
         print(
-            f"{name:<26}{row['queries']:>8}{row['page']:>10.1f}{row['cpu']:>8.1f}{row['cold']:>9.1f}"
-            f"{row['cold_cpu']:>9.1f}"
+            f"{name:<28}{row['queries']:>8}{row['page']:>10.1f}{row['cpu']:>8.1f}"
+            f"{row['cold']:>9.1f}{row['cold_cpu']:>9.1f}"
             f"{row['sql']:>8.1f}{row['aggregates']:>9.1f}{row['ratio']:>9.2f}x"
             f"{row['cold_ratio']:>8.2f}x  {verdict}"
         )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "praevention.overview",
     "praevention.exchange",
     "praevention.editions",
+    "praevention.meetings",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
 # Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
+# The app's public address, for links in e-mails sent outside a request (weekly digest).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # The district is data, not code: its display name comes from the environment.
 DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")

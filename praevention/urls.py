@@ -19,6 +19,7 @@ urlpatterns = [
     path("massnahmen/", include("praevention.measures.urls")),
     path("austausch/", include("praevention.exchange.urls")),
     path("berichte/", include("praevention.editions.urls")),
+    path("", include("praevention.meetings.urls")),
     path("healthz", healthz, name="healthz"),
     # The language can be chosen on the login page too.
     path("sprache/", login_not_required(set_language), name="set_language"),

@@ -33,7 +33,7 @@ from praevention.exchange.columns import (
     german_date,
 )
 from praevention.measures.models import Measure, Participation
-from praevention.network.models import Department
+from praevention.network.models import Department, Person
 
 SHEET_TITLE = "Maßnahmen"
 
@@ -193,92 +193,173 @@ HSDS_STATUS: dict[str, str] = {
     Measure.Status.COMPLETED: "defunct",
 }
 
+# The catalogues a measure is classified by, as HSDS attributes with taxonomy terms:
+# (taxonomy code, the measure's relation, its German name).
+HSDS_TAXONOMIES = (
+    ("praeventionsnetz-zielgruppen", "target_groups", "Präventionsnetz: Zielgruppen"),
+    ("praeventionsnetz-lebensphasen", "life_phases", "Präventionsnetz: Lebensphasen"),
+    ("praeventionsnetz-handlungsfelder", "fields_of_action", "Präventionsnetz: Handlungsfelder"),
+)
 
-def hsds_service(measure: Measure) -> dict[str, Any]:
-    """One measure as an Open Referral HSDS 3.0 `service`.
 
+def _present(values):
+    """`values` without the absent ones: HSDS leaves out what is not known, never null.
+
+    None, "" and empty lists or objects are absent; False and 0 are values and stay.
+    """
+    return {key: value for key, value in values.items() if value not in (None, "", [], {})}
+
+
+def hsds_service(measure, contact_departments=None):
+    """One measure as an Open Referral HSDS 3.0 `service` (a dict ready for JSON).
+
+    Valid against the official schema (tests/exchange/hsds/, validated in
+    tests/exchange/test_hsds_schema.py): what is not known is left out, never null.
     Mapped where HSDS has a field with the same meaning:
       id                      UUID derived from the measure's id (HSDS requires UUIDs)
       name                    title
       description             description, or the short summary when that is empty
       url                     first of the links
-      email                   contact person's e-mail
       status                  idea/planned → inactive, running → active,
                               paused → temporarily closed, completed or archived → defunct
       eligibility_description target groups, "; "-separated
-      minimum_age/maximum_age lowest age_from / highest age_to of the life phases
-      last_modified           updated_at, ISO 8601 (the field arrived in HSDS 3.1)
-      organization(_id)       the lead department (alternate_name = its short name)
-      contacts                the contact person (name, function as title, e-mail)
+      minimum_age/maximum_age the children's ages: lowest age_from / highest age_to of the
+                              life phases that have numbers (pregnancy and parents have none)
+      last_modified           updated_at, ISO 8601 with time zone
+      organization(_id)       the lead department (alternate_name = its short name; its
+                              description, or its name where it has none, as HSDS requires one)
+      contacts                the contact person as the measure's page shows them: name,
+                              function as title, department, phone. No e-mail address: the
+                              network does not publish it (so no service e-mail either).
       funding                 funding source
-      service_areas           social spaces (name "LOR number name", LOR level in description)
+      service_areas           social spaces: name "LOR number name", the LOR level and number
+                              in description
+      attributes              target groups, life phases and fields of action as taxonomy
+                              terms of the network's own taxonomies
     Left out because nothing here means the same: alternate_name, fees, fees_description,
     accreditations (the evidence level is a rating, not an accreditation), assured_date
     (nobody records when a measure was last checked), interpretation_services,
-    application_process. Everything else of ours is under "x_praeventionsnetz".
+    application_process, languages, schedules, locations. Everything else of ours is under
+    "x_praeventionsnetz" (`_extension`).
+
+    `contact_departments` maps a contact person's id to their department (`hsds_document`
+    reads them in one query); without it the department is read from the person.
     """
+    service_id = _uuid("measure", measure.pk)
     lead = measure.lead_participation
     phases = list(measure.life_phases.all())
     ages_from = [p.age_from for p in phases if p.age_from is not None]
     ages_to = [p.age_to for p in phases if p.age_to is not None]
     links = measure.link_list()
-    person = measure.contact_person
     status = "defunct" if measure.is_archived else HSDS_STATUS[measure.status]
     service = {
-        "id": _uuid("measure", measure.pk),
+        "id": service_id,
         "name": measure.title,
         "description": measure.description or measure.summary,
         "url": links[0] if links else None,
-        "email": person.user.email if person else None,
         "status": status,
-        "eligibility_description": SEPARATOR.join(g.name for g in measure.target_groups.all())
-        or None,
+        "eligibility_description": SEPARATOR.join(g.name for g in measure.target_groups.all()),
         "minimum_age": min(ages_from) if ages_from else None,
         "maximum_age": max(ages_to) if ages_to else None,
         "last_modified": measure.updated_at.isoformat() if measure.updated_at else None,
         "organization_id": _uuid("department", lead.department_id) if lead else None,
         "organization": _hsds_organization(lead.department) if lead else None,
-        "contacts": [],
-        "funding": [],
+        "contacts": _hsds_contacts(measure, service_id, contact_departments),
+        "funding": [
+            {
+                "id": _uuid("funding", measure.pk),
+                "service_id": service_id,
+                "source": measure.funding_source,
+            }
+        ]
+        if measure.funding_source
+        else [],
         "service_areas": [
             {
                 "id": _uuid("social_space", space.pk),
-                "service_id": _uuid("measure", measure.pk),
+                "service_id": service_id,
                 "name": f"{space.lor_number} {space.name}",
-                "description": f"LOR {space.lor_number} ({space.get_level_display()})",
+                "description": f"{space.get_level_display()} (LOR {space.lor_number})",
             }
             for space in measure.social_spaces.all()
         ],
+        "attributes": _hsds_attributes(measure, service_id),
+        "x_praeventionsnetz": _extension(measure),
     }
-    if person:
-        service["contacts"].append(
-            {
-                "id": _uuid("person", person.pk),
-                "service_id": service["id"],
-                "name": person.user.get_full_name() or person.user.email,
-                "title": person.function,
-                "email": person.user.email,
-            }
-        )
-    if measure.funding_source:
-        service["funding"].append(
-            {
-                "id": _uuid("funding", measure.pk),
-                "service_id": service["id"],
-                "source": measure.funding_source,
-            }
-        )
-    service["x_praeventionsnetz"] = _extension(measure)
-    return service
+    return _present(service)
 
 
 def _hsds_organization(department):
-    return {
-        "id": _uuid("department", department.pk),
-        "name": department.name,
-        "alternate_name": department.short_name,
-        "description": department.description,
+    return _present(
+        {
+            "id": _uuid("department", department.pk),
+            "name": department.name,
+            "alternate_name": department.short_name,
+            "description": department.description or department.name,
+            "x_praeventionsnetz": {
+                "short_name": department.short_name,
+                "kind": department.kind,
+                "kind_label": str(department.get_kind_display()),
+            },
+        }
+    )
+
+
+def _hsds_contacts(measure, service_id, contact_departments):
+    person = measure.contact_person
+    if person is None:
+        return []
+    contact_id = _uuid("person", person.pk)
+    if contact_departments is None:
+        department = person.department
+    else:
+        department = contact_departments.get(person.pk)
+    contact = {
+        "id": contact_id,
+        "service_id": service_id,
+        # As the measure's page names the person (the e-mail only when there is no name).
+        "name": str(person.user),
+        "title": person.function,
+        "department": department.name if department else None,
+        "phones": [
+            {
+                "id": _uuid("phone", person.pk),
+                "contact_id": contact_id,
+                "number": person.phone,
+            }
+        ]
+        if person.phone
+        else [],
     }
+    return [_present(contact)]
+
+
+def _hsds_attributes(measure, service_id):
+    attributes = []
+    for taxonomy, relation, taxonomy_name in HSDS_TAXONOMIES:
+        for entry in getattr(measure, relation).all():
+            term_id = _uuid(taxonomy, entry.pk)
+            attributes.append(
+                {
+                    "id": _uuid(f"attribute:{taxonomy}:{entry.pk}", measure.pk),
+                    "link_id": service_id,
+                    "link_type": taxonomy,
+                    "link_entity": "service",
+                    "taxonomy_term_id": term_id,
+                    "taxonomy_term": _present(
+                        {
+                            "id": term_id,
+                            "code": str(entry.pk),
+                            "name": entry.name,
+                            # Required by HSDS; the name where the catalogue has no description.
+                            "description": entry.description or entry.name,
+                            "taxonomy": taxonomy_name,
+                            "language": "de",
+                        }
+                    ),
+                }
+            )
+    return attributes
 
 
 def _date(value):
@@ -286,8 +367,9 @@ def _date(value):
 
 
 def _extension(measure):
-    """Our fields that HSDS has no place for, with codes and German labels."""
-    return {
+    """Our fields that HSDS has no place for, with codes and German labels; absent values
+    are left out like in HSDS."""
+    extension = {
         "id": measure.pk,
         "summary": measure.summary,
         "status": measure.status,
@@ -305,7 +387,7 @@ def _extension(measure):
         ],
         "target_groups": [g.name for g in measure.target_groups.all()],
         "life_phases": [
-            {"name": p.name, "age_from": p.age_from, "age_to": p.age_to}
+            _present({"name": p.name, "age_from": p.age_from, "age_to": p.age_to})
             for p in measure.life_phases.all()
         ],
         "social_spaces": [
@@ -332,12 +414,22 @@ def _extension(measure):
         "is_archived": measure.is_archived,
         "version": measure.version,
     }
+    return _present(extension)
 
 
 def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
-    """{"services": [...]} plus what the file is, under our extension key."""
+    """{"services": [...]} plus what the file is, under our extension key.
+
+    One query beyond the measures' own: the contact persons' departments.
+    """
+    measures = list(measures)
+    person_ids = {m.contact_person_id for m in measures if m.contact_person_id}
+    departments = {
+        person.pk: person.department
+        for person in Person.objects.filter(pk__in=person_ids).select_related("department")
+    }
     with german():
-        services = [hsds_service(measure) for measure in measures]
+        services = [hsds_service(measure, departments) for measure in measures]
         return {
             "services": services,
             "x_praeventionsnetz": {

@@ -148,6 +148,12 @@ class MeasureFilter(django_filters.FilterSet):
         min_value=1,
         max_value=120,
     )
+    stale = django_filters.ChoiceFilter(
+        label=_("Datenstand"),
+        choices=[("1", _("seit über 12 Monaten nicht bestätigt"))],
+        method="filter_stale",
+        empty_label=_("alle Einträge"),
+    )
     archived = django_filters.ChoiceFilter(
         label=_("Archiv"),
         choices=ARCHIVED_CHOICES,
@@ -221,6 +227,9 @@ class MeasureFilter(django_filters.FilterSet):
         today = timezone.localdate()
         return queryset.ending_between(today, today + relativedelta(months=int(months)))
 
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale()
+
     def filter_queryset(self, queryset):
         archived = self.form.cleaned_data.get("archived")
         if archived == "only":
@@ -229,8 +238,11 @@ class MeasureFilter(django_filters.FilterSet):
             queryset = queryset.active()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("ordering"):
-            ranked = search.ranks(self.form.cleaned_data.get("q"))
-            queryset = queryset.order_by("-rank", "title") if ranked else queryset.order_by("title")
+            queryset = (
+                queryset.order_by("-rank", "title")
+                if search.is_ranked(self.form.cleaned_data.get("q"))
+                else queryset.order_by("title")
+            )
         return queryset
 
     @classmethod

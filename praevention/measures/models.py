@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,7 +83,33 @@ def validate_links(value):
             ) from None
 
 
+# An entry nobody confirmed for this long is flagged as possibly outdated (issue #16:
+# "Entries not confirmed for 12 months are flagged").
+STALE_AFTER_MONTHS = 12
+
+
+def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment before which a confirmation counts as stale: local midnight starting the
+    same calendar day 12 months ago.
+
+    `now` is an aware datetime (default: the current time); the result is aware, local time.
+    Whole days, so that an entry confirmed on 30 Nov 2025 is flagged from 1 Dec 2026 on, the
+    same all day long (and counts can be cached per day). 29 Feb goes back to 28 Feb.
+    """
+    today = timezone.localdate(now)
+    year = today.year - STALE_AFTER_MONTHS // 12
+    try:
+        day = today.replace(year=year)
+    except ValueError:  # 29 February
+        day = today.replace(year=year, day=28)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class MeasureQuerySet(models.QuerySet["Measure"]):
+    def stale(self, now: datetime.datetime | None = None) -> "MeasureQuerySet":
+        """Measures whose entry nobody confirmed for 12 months (see `stale_cutoff`)."""
+        return self.filter(confirmed_at__lt=stale_cutoff(now))
+
     def active(self) -> "MeasureQuerySet":
         """Not archived: what the network currently works with."""
         return self.filter(is_archived=False)
@@ -169,7 +196,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 
         Three queries for a page, and no long texts or unused catalogue links to load.
         """
-        return self.only("title", "status").prefetch_related(
+        return self.only("title", "status", "confirmed_at").prefetch_related(
             Participation.lead_first_prefetch(), "target_groups"
         )
 
@@ -285,6 +312,12 @@ class Measure(TimeStampedModel):
         related_name="+",
         verbose_name=_("angelegt von"),
     )
+    confirmed_at = models.DateTimeField(
+        _("zuletzt bestätigt am"),
+        default=timezone.now,
+        editable=False,
+        help_text=_("wann die Federführung zuletzt bestätigt hat, dass der Eintrag stimmt"),
+    )
 
     # The catalogue links edited with a measure; forms, services and history read them here.
     M2M_FIELDS = (
@@ -347,6 +380,7 @@ class Measure(TimeStampedModel):
             ),
             models.Index(fields=["end_date"], name="measure_end_date"),
             models.Index(fields=["funding_ends_on"], name="measure_funding_ends"),
+            models.Index(fields=["confirmed_at"], name="measure_confirmed_at"),
         ]
 
     def __str__(self):
@@ -412,6 +446,11 @@ class Measure(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.pk])
+
+    @property
+    def is_stale(self):
+        """Not confirmed for 12 months: the same rule as `MeasureQuerySet.stale`."""
+        return self.confirmed_at < stale_cutoff()
 
     @property
     def lead_participation(self):

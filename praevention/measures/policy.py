@@ -145,3 +145,19 @@ def check_participation_change(
     errors = participation_change_errors(user, before, after)
     if errors:
         raise ValidationError(errors, code="participation_forbidden")
+
+
+def can_confirm(user: Visitor, measure: Measure) -> bool:
+    """The lead department's members confirm that an entry is still right; coordinators too.
+
+    Issue #16: "set when its lead confirms with one click"; archived entries need no care.
+    """
+    if measure.is_archived or not is_network_member(user):
+        return False
+    if not user.has_perm("measures.change_measure"):
+        return False
+    if user.is_coordinator:
+        return True
+    department_id = _department_id(user)
+    lead = measure.lead_participation
+    return department_id is not None and lead is not None and lead.department_id == department_id

@@ -1,22 +1,127 @@
-"""Full-text search over measures: weighted German full text on PostgreSQL, icontains elsewhere.
+"""Finding measures by the words people type, German compounds included.
 
-The GIN index (migration 0003) is built on exactly `search_vector()`, so PostgreSQL uses it.
-Every word of the query is a prefix: "Sprache" is stemmed to "sprach" and finds the
-compound "Sprachförderung" (stem "sprachforder").
+On PostgreSQL a measure matches a query when every word of it is found by one of (words of
+one or two letters only by the first):
+
+- the weighted German full text of title, summary and description (migration 0003), each word
+  as a prefix: "Sprache" is stemmed to "sprach" and finds "Sprachförderung";
+- a substring of the *folded* title or summary ("Förderung" in "Sprachförderung", "Armut" in
+  "Kinderarmut"), with a GIN trigram index (pg_trgm, migration 0005);
+- pg_trgm's word similarity with the folded title or summary (a small typo: "Sprachfördrung");
+- the same on the names of the measure's target groups, life phases, social spaces and fields
+  of action ("Kitaplatz" finds measures for "Kinder … ohne Kitaplatz"), matched first, in one
+  query over the small catalogue tables.
+
+Folding (`fold`, and the SQL function `praevention_fold` of migration 0005) makes spelling
+variants equal: umlauts as their two-letter spellings ("ä" = "ae", "ß" = "ss"), lower case,
+and NFC (the query in `fold`; stored text is NFC from `core.text.normalize_text`). So
+`Sprachfoerderung` finds "Sprachförderung", and an NFD-typed "Übergang" finds "Übergang".
+
+Whole-word hits in the title rank first, then whole words in the summary, then parts of words
+in the title, in the summary, then the rest (`rank`); equal ranks by title. SQLite, the local
+demo, searches with a plain case-insensitive substring match of the folded words (no ranking).
 """
 
+import difflib
 import re
+import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVector,
+    TrigramSimilarity,
+)
 from django.db import connection
-from django.db.models import Q
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from praevention.core.text import match_key, normalize_line
+from praevention.overview.cache import remember
 
 CONFIG = "german"
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
+MAX_TERM_LENGTH = 50
+# pg_trgm works on three-letter pieces: a shorter word has no trigram of its own, so it is
+# only looked up as a word prefix in the full text.
+TRIGRAM_MIN_LENGTH = 3
+# A new title this similar (pg_trgm similarity of the folded titles, 0..1) to an existing one
+# is shown as a possible duplicate. Chosen with the demo titles in
+# tests/measures/test_duplicate_hint.py: copies with other spelling, word order or a word
+# left out score 0.55 to 1, as does a title typed up to its second word ("Sprachförderung
+# für"); different measures that share a phrase ("Elterncafés in Familienzentren" and
+# "Spielgruppe in Familienzentren") score up to 0.48.
+DUPLICATE_THRESHOLD = 0.5
+# The header's search field suggests measures from this many characters on, at most this many.
+SUGGEST_MIN_LENGTH = 2
+SUGGESTION_LIMIT = 8
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+FOLD_FUNCTION = "praevention_fold"
+
+
+def fold(value: str | None) -> str | None:
+    """The comparable form of a text: `match_key` (NFC, case-folded, one space between words)
+    with the umlauts written out ("Sprachförderung" → "sprachfoerderung", "STRASSE" and
+    "Straße" → "strasse"). The same as the SQL function `praevention_fold` for German text.
+    """
+    if value is None:
+        return None
+    return match_key(value).translate(UMLAUTS)
+
+
+def fold_sql(value):
+    """`fold` for SQLite's `praevention_fold` (registered in MeasuresConfig.ready)."""
+    if value is None:
+        return None
+    # The SQL function keeps whitespace as it is, like PostgreSQL's (no trimming): substring
+    # matches on stored text must not depend on it.
+    return unicodedata.normalize("NFC", value).casefold().translate(UMLAUTS)
+
+
+class Fold(Func):
+    """`praevention_fold(expression)`: the folded text, in SQL (see `fold`)."""
+
+    function = FOLD_FUNCTION
+    arity = 1
+    output_field = TextField()
+
+
+class AnyOf(Func):
+    """`expression = ANY(%s)` with the ids as one array parameter (PostgreSQL).
+
+    `pk__in` would write one placeholder per id: for a word found in thousands of measures,
+    compiling that costs Django more than PostgreSQL needs to run the query.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, ids):
+        array = Value(list(ids), output_field=ArrayField(BigIntegerField()))
+        super().__init__(expression, array)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, array = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        array_sql, array_params = compiler.compile(array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
 
 
 def search_vector():
+    """The weighted German full text; the GIN index of migration 0003 is built on exactly it."""
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector("summary", weight="B", config=CONFIG)
@@ -24,15 +129,16 @@ def search_vector():
     )
 
 
-def terms(text):
-    """The words of a query, without tsquery syntax, at most MAX_TERMS of at most 50 chars."""
-    return [word[:50] for word in WORD.findall(text or "")][:MAX_TERMS]
+def terms(text: str | None) -> list[str]:
+    """The words of a query as typed (NFC, no tsquery syntax): at most MAX_TERMS words of at
+    most MAX_TERM_LENGTH characters."""
+    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(normalize_line(text or ""))][:MAX_TERMS]
 
 
 SUFFIXES = ("en", "er", "es", "e", "n", "s")
 
 
-def crude_stem(word):
+def crude_stem(word: str) -> str:
     """Drop one common German ending so "Sprache" finds "Sprachförderung" on SQLite too."""
     for suffix in SUFFIXES:
         if len(word) > len(suffix) + 3 and word.lower().endswith(suffix):
@@ -40,27 +146,285 @@ def crude_stem(word):
     return word
 
 
-def ranks(text):
-    """Whether `search(queryset, text)` annotates `rank` (PostgreSQL, and words to look for)."""
-    return bool(terms(text)) and connection.vendor == "postgresql"
+CATALOGUE_RELATIONS = ("target_groups", "life_phases", "social_spaces", "fields_of_action")
+
+
+def _catalogue_matches(folded_words):
+    """For each folded word, {relation: [ids]} of the catalogue entries whose folded name
+    contains it or is like it (pg_trgm word similarity, as for titles); relations without a
+    match are left out. One query over the four small catalogue tables."""
+    from praevention.measures.models import Measure
+
+    flags = {
+        f"word_{index}": ExpressionWrapper(
+            _word_matches(word)("folded_name"), output_field=BooleanField()
+        )
+        for index, word in enumerate(folded_words)
+    }
+    queries = [
+        Measure._meta.get_field(relation)
+        .related_model.objects.alias(folded_name=Fold("name"))
+        .annotate(relation=Value(index, output_field=IntegerField()), **flags)
+        .values_list("relation", "pk", *flags)
+        .order_by()
+        for index, relation in enumerate(CATALOGUE_RELATIONS)
+    ]
+    found = [{} for _word in folded_words]
+    for index, pk, *matched in queries[0].union(*queries[1:], all=True).order_by():
+        for word_found, is_match in zip(found, matched, strict=True):
+            if is_match:
+                word_found.setdefault(CATALOGUE_RELATIONS[index], []).append(pk)
+    return found
+
+
+def _word_matches(folded):
+    """Q over a folded text alias for one folded word: substring or trigram word similarity."""
+    return lambda alias: (
+        Q(**{f"{alias}__contains": folded}) | Q(**{f"{alias}__trigram_word_similar": folded})
+    )
+
+
+def _matching_ids(word, catalogue_matches):
+    """The ids of measures matching one word, as a UNION of index scans.
+
+    A UNION rather than one WHERE with OR: PostgreSQL can combine index scans of one table
+    with OR, not a join with the catalogue links, and would read every measure instead.
+    The catalogue names were matched before (`_catalogue_matches`): only relations with a
+    matching entry become branches, which keeps the query small to plan.
+    """
+    from praevention.measures.models import Measure
+
+    query = SearchQuery(f"{word}:*", search_type="raw", config=CONFIG)
+    branches = [Measure.objects.alias(document=search_vector()).filter(document=query)]
+    folded = fold(word)
+    if len(folded) >= TRIGRAM_MIN_LENGTH:
+        matches = _word_matches(folded)
+        # One branch per column: with "title OR summary" in one branch PostgreSQL's cost
+        # model prefers reading every row.
+        for field in ("title", "summary"):
+            branches.append(Measure.objects.alias(folded=Fold(field)).filter(matches("folded")))
+        for relation, ids in catalogue_matches.items():
+            field = Measure._meta.get_field(relation)
+            branches.append(
+                field.remote_field.through.objects.filter(
+                    **{f"{field.m2m_reverse_field_name()}__in": ids}
+                ).values_list("measure_id")
+            )
+    first, *rest = [
+        branch.values_list("pk") if branch.model is Measure else branch for branch in branches
+    ]
+    return first.union(*rest) if rest else first
+
+
+def _spelling_pattern(word):
+    """A PostgreSQL regular expression for `word` in any of its spellings, for ~*
+    (case-insensitive): "foerderung" and "förderung" both give `f(oe|ö|Ö)rderung`. Matching
+    the stored text this way saves folding every found row to rank it. None for anything but
+    letters and digits (there is nothing to rank by then)."""
+    folded = fold(word)
+    if not re.fullmatch(r"\w+", folded):
+        return None
+    for spelling, umlauts in (("ae", "äÄ"), ("oe", "öÖ"), ("ue", "üÜ"), ("ss", "ßẞ")):
+        folded = folded.replace(spelling, f"({spelling}|{'|'.join(umlauts)})")
+    return folded
+
+
+def _compute_found_ids(words):
+    from praevention.measures.models import Measure
+
+    long_words = [fold(word) for word in words if len(fold(word)) >= TRIGRAM_MIN_LENGTH]
+    matches = _catalogue_matches(long_words) if long_words else []
+    catalogue = dict(zip(long_words, matches, strict=True))
+    found = Measure.objects.order_by()
+    for word in words:
+        found = found.filter(pk__in=_matching_ids(word, catalogue.get(fold(word), {})))
+    return list(found.values_list("pk", flat=True))
+
+
+def found_ids(words: list[str]) -> list[int]:
+    """The ids of all measures (archived too) matching every word, PostgreSQL only.
+
+    Cached under the data version (`overview.cache.remember`, the app's one cache) until the
+    next write: a list page counts its measures and then reads one page of them, and without
+    the cache each would search again; a second visitor, or the next page, searches not at
+    all. Without a data version nothing is cached. Computing costs two queries (catalogue
+    names, the search).
+    """
+    folded = tuple(fold(word) for word in words)
+    return remember(("search", folded), lambda: _compute_found_ids(words))
+
+
+def _rank(words):
+    """For each word: 4 if it is a whole word of the title, 3 of the summary, 2 if it (or its
+    stem, `crude_stem`) is part of a word of the title, 1 of the summary, else 0 (found in
+    the description, a catalogue name or by similarity); summed over the words, higher first.
+
+    Computed for every measure found, so only regular expressions on the stored text (about
+    a microsecond each), no folding and no trigram similarity per row.
+    """
+    parts = []
+    for word in words:
+        pattern, stem = _spelling_pattern(word), _spelling_pattern(crude_stem(word))
+        if pattern is None or stem is None:
+            continue
+        whole = rf"\m{pattern}\M"
+        parts.append(
+            Case(
+                When(title__iregex=whole, then=Value(4)),
+                When(summary__iregex=whole, then=Value(3)),
+                # The stem, like the full text: "Sprache" is part of "Sprachförderung".
+                When(title__iregex=stem, then=Value(2)),
+                When(summary__iregex=stem, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    if not parts:
+        return Value(0, output_field=IntegerField())
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 def search(queryset, text):
-    """Filter `queryset` to measures matching every word; on PostgreSQL annotate `rank`."""
+    """`queryset` narrowed to the measures matching every word of `text`.
+
+    On PostgreSQL the measures carry `rank` (an integer, higher first; see `_rank`). Words
+    shorter than TRIGRAM_MIN_LENGTH letters are looked up as word prefixes in the full text only;
+    nothing to search for returns `queryset` unchanged.
+    """
     words = terms(text)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-        vector = search_vector()
-        return (
-            queryset.alias(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
-        )
+        return queryset.filter(AnyOf("pk", found_ids(words))).annotate(rank=_rank(words))
     condition = Q()
-    for word in map(crude_stem, words):
+    queryset = queryset.alias(
+        folded_title=Fold("title"),
+        folded_summary=Fold("summary"),
+        folded_description=Fold("description"),
+    )
+    for word in words:
+        folded = fold(crude_stem(word))
         condition &= (
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+            Q(folded_title__contains=folded)
+            | Q(folded_summary__contains=folded)
+            | Q(folded_description__contains=folded)
         )
     return queryset.filter(condition)
+
+
+def is_ranked(text: str | None) -> bool:
+    """Whether `search(queryset, text)` annotates `rank` (PostgreSQL, something to search)."""
+    return bool(terms(text)) and connection.vendor == "postgresql"
+
+
+def ranked(queryset, text):
+    """`search`, best first: by rank on PostgreSQL, by title elsewhere."""
+    found = search(queryset, text)
+    return found.order_by("-rank", "title") if is_ranked(text) else found.order_by("title")
+
+
+def similar_titles(queryset, title: str, limit: int = 5):
+    """Measures of `queryset` whose title looks like `title`: "Gibt es das schon?".
+
+    PostgreSQL: pg_trgm similarity of the folded titles ≥ DUPLICATE_THRESHOLD, most similar
+    first, each with `similarity` (0..1); the trigram index on the folded title serves it.
+    SQLite: folded titles containing the folded `title` or contained in it.
+    Fewer than TRIGRAM_MIN_LENGTH letters find nothing.
+    """
+    folded = fold(title) or ""
+    if len(folded) < TRIGRAM_MIN_LENGTH:
+        return queryset.none()
+    queryset = queryset.alias(folded_title=Fold("title"))
+    if connection.vendor == "postgresql":
+        return (
+            queryset.filter(folded_title__trigram_similar=folded)
+            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .filter(similarity__gte=DUPLICATE_THRESHOLD)
+            .order_by("-similarity", "title")[:limit]
+        )
+    return (
+        queryset.annotate(typed=Value(folded, output_field=TextField()))
+        .filter(Q(folded_title__contains=folded) | Q(typed__contains=F("folded_title")))
+        .order_by("title")[:limit]
+    )
+
+
+# --- Highlighting -------------------------------------------------------------------------
+
+
+def _folded_with_positions(text):
+    """`text` folded character by character, and for each folded character the index of the
+    character of `text` it came from ("ä" becomes "ae": two characters from one)."""
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        for piece in char.casefold().translate(UMLAUTS):
+            folded.append(piece)
+            positions.append(index)
+    return "".join(folded), positions
+
+
+def _spans(text, words):
+    """(start, end) ranges of `text` that the words were found in: as substrings of the
+    folded text, else by their stem, else the words of the text most like them (a typo)."""
+    folded, positions = _folded_with_positions(text)
+    spans = []
+    for word in words:
+        found = False
+        for candidate in dict.fromkeys([fold(word), fold(crude_stem(word))]):
+            if len(candidate) < 2:
+                continue
+            for match in re.finditer(re.escape(candidate), folded):
+                spans.append((positions[match.start()], positions[match.end() - 1] + 1))
+                found = True
+            if found:
+                break
+        if not found and len(word) >= TRIGRAM_MIN_LENGTH:
+            for match in WORD.finditer(text):
+                ratio = difflib.SequenceMatcher(None, fold(match.group()), fold(word)).ratio()
+                if ratio >= 0.8:
+                    spans.append(match.span())
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, query: str | None) -> SafeString:
+    """`text`, HTML-escaped, with the parts the query's words were found in as <mark>.
+
+    Folding applies (a query "foerderung" marks "förderung"); the text itself is shown as it
+    is stored. Everything but the <mark> tags is escaped, whatever the text or query contain.
+    """
+    text = unicodedata.normalize("NFC", str(text))
+    words = terms(query)
+    if not words:
+        return conditional_escape(text)
+    parts, last = [], 0
+    for start, end in _spans(text, words):
+        parts.append(conditional_escape(text[last:start]))
+        parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
+        last = end
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+def wants_suggestions(text: str | None) -> bool:
+    """Whether the header's field has enough to suggest from: SUGGEST_MIN_LENGTH characters
+    and a word."""
+    return len(normalize_line(text or "")) >= SUGGEST_MIN_LENGTH and bool(terms(text))
+
+
+def suggestions(queryset, text: str, limit: int = SUGGESTION_LIMIT):
+    """The best `limit` measures of `queryset` for `text` (as `ranked`), with `lead_name`, for
+    the header's search field; nothing for fewer than SUGGEST_MIN_LENGTH characters. One query.
+    """
+    if not wants_suggestions(text):
+        return []
+    found = ranked(queryset.with_lead_name().only("title", "is_archived"), text)
+    return list(found[:limit])

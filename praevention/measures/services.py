@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praevention.accounts.models import User
@@ -165,6 +166,28 @@ def _check_participations(
         policy.check_participation_change(by, before, participations)
 
 
+# Fields that change with every save or are bookkeeping: not part of what an editor changes.
+_BOOKKEEPING = {"id", "version", "created_at", "updated_at", "created_by", "confirmed_at"}
+
+
+def _is_real_change(
+    stored: Measure, measure: Measure, m2m: Links, participations: Participations
+) -> bool:
+    """Whether an edit changes anything an editor sees: a field, a catalogue link or a
+    participation. Saving an unchanged form is no confirmation that the entry is current."""
+    for model_field in Measure._meta.concrete_fields:
+        if model_field.name in _BOOKKEEPING:
+            continue
+        if getattr(stored, model_field.attname) != getattr(measure, model_field.attname):
+            return True
+    for name, values in m2m.items():
+        wanted = {getattr(value, "pk", value) for value in values}
+        if wanted != set(getattr(stored, name).values_list("pk", flat=True)):
+            return True
+    current = set(stored.participations.values_list("department_id", "role"))
+    return current != {(department.pk, role) for department, role in participations}
+
+
 def _write(
     measure: Measure, m2m: Links, participations: Participations, by: User | None
 ) -> Measure:
@@ -184,6 +207,7 @@ def measure_create(
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations, by=by)
     measure.created_by = by
+    measure.confirmed_at = timezone.now()
     short_lock_waits()
     with explain_lock_timeout(measure.title):
         return _write(measure, m2m, participations, by)
@@ -209,7 +233,28 @@ def measure_update(
         raise StaleMeasureError(current, changes_since(current, expected_version))
     _check_participations(participations, by=by, before=stored_participations(measure.pk))
     measure.version = current_version
+    stored = Measure.objects.get(pk=measure.pk)  # locked above
+    # Every real edit confirms the entry (issue #16); an unchanged save keeps the old date.
+    if _is_real_change(stored, measure, m2m, participations):
+        measure.confirmed_at = timezone.now()
+    else:
+        measure.confirmed_at = stored.confirmed_at
     return _write(measure, m2m, participations, by)
+
+
+@transaction.atomic
+def measure_confirm(*, measure: Measure, by: User | None) -> Measure:
+    """The lead confirms with one click that the entry is still right: `confirmed_at` = now.
+
+    Recorded in the history like an edit (a new version), so it shows who confirmed when.
+    Raises the German `busy_error` when an import holds the row longer than the lock timeout.
+    """
+    lock_measure(measure.pk, measure.title)
+    measure = Measure.objects.get(pk=measure.pk)
+    measure.confirmed_at = timezone.now()
+    measure._history_user = by
+    measure.save(update_fields=["confirmed_at"])
+    return measure
 
 
 @transaction.atomic

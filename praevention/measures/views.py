@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from praevention.measures import policy, services
+from praevention.measures import policy, search_views, services
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
 from praevention.measures.history import measure_history
@@ -68,11 +68,14 @@ def detail(request, pk):
             "nav": "measures",
             "measure": measure,
             "can_edit": policy.can_edit(request.user, measure),
+            "can_confirm": policy.can_confirm(request.user, measure),
         },
     )
 
 
 def _render_form(request, measure, form, formset, status=200, stale=None):
+    if measure is None:
+        search_views.offer_duplicate_hint(form)
     return render(
         request,
         "measures/measure_form.html",
@@ -193,3 +196,13 @@ def history(request, pk):
         "measures/measure_history.html",
         {"nav": "measures", "measure": measure, "change_sets": change_sets},
     )
+
+
+@require_http_methods(["POST"])
+def confirm(request, pk):
+    """One click by the lead: the entry is still right (`zuletzt bestätigt am` = now)."""
+    measure = get_object_or_404(Measure, pk=pk)
+    policy.require(policy.can_confirm(request.user, measure))
+    services.measure_confirm(measure=measure, by=request.user)
+    messages.success(request, _("Danke! Der Eintrag ist als aktuell bestätigt."))
+    return redirect(measure)

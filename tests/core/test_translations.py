@@ -141,7 +141,7 @@ def data_strings():
                     ", ".join(str(label).split(" (")[0] for _, label in column.choices.choices)
                 )
     texts = [str(user) for user in apps.get_model("accounts", "User").objects.all()]
-    for label in ("network", "catalog", "measures", "accounts"):
+    for label in ("network", "catalog", "measures", "accounts", "meetings"):
         for model in apps.get_app_config(label).get_models():
             fields = [
                 f.attname

@@ -84,7 +84,8 @@ def snapshot(measure):
         "fields": {
             f.name: getattr(measure, f.attname)
             for f in Measure._meta.concrete_fields
-            if f.name not in UNTRACKED
+            # An imported entry is confirmed when it is imported, not when it was exported.
+            if f.name not in UNTRACKED and f.name != "confirmed_at"
         },
         "participations": sorted(
             (p.department.short_name, p.role) for p in measure.participations.all()

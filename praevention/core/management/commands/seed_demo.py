@@ -309,6 +309,9 @@ class Command(BaseCommand):
     def handle(self, *args, print_logins=False, **options):
         with transaction.atomic():
             summary = self.seed()
+        from praevention.meetings.demo import seed_demo_meetings  # two past core-team meetings
+
+        seed_demo_meetings()
         if print_logins:
             self.print_logins()
         else:

@@ -1,0 +1,103 @@
+"""Writes of the meetings app: each a `<entity>_<action>` service that records who did it."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from praevention.accounts.models import User
+from praevention.measures.models import Measure
+from praevention.meetings.models import Comment, Decision, FollowUp, Meeting
+from praevention.network.models import Department, Person
+
+
+def _save(obj, by: User | None):
+    """Validate (German messages), save, and record `by` in the history."""
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, participants: Iterable[Person], by: User | None) -> Meeting:
+    """Create or change a meeting with its participants (a list of Person)."""
+    if meeting.pk is None:
+        meeting.created_by = by
+    _save(meeting, by)
+    meeting.participants.set(participants)
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_archived(*, meeting: Meeting, archived: bool, by: User) -> Meeting:
+    """Archive instead of delete: the meeting leaves the list, its minutes stay readable."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_archived != archived:
+        meeting.is_archived = archived
+        meeting._history_user = by
+        meeting.save(update_fields=["is_archived", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    meeting: Meeting,
+    text: str,
+    measures: Iterable[Measure],
+    departments: Iterable[Department],
+    by: User | None,
+) -> Decision:
+    """Record a Beschluss of `meeting`, linked to measures and departments."""
+    decision = _save(Decision(meeting=meeting, text=text, created_by=by), by)
+    decision.measures.set(measures)
+    decision.departments.set(departments)
+    return decision
+
+
+@transaction.atomic
+def follow_up_create(*, follow_up: FollowUp, by: User | None) -> FollowUp:
+    """Save a new follow-up; its department defaults to the responsible person's."""
+    if follow_up.department_id is None:
+        follow_up.department = follow_up.responsible.department
+    follow_up.created_by = by
+    return _save(follow_up, by)
+
+
+@transaction.atomic
+def follow_up_set_done(*, follow_up: FollowUp, done: bool, by: User) -> FollowUp:
+    """Mark a follow-up done (with the moment) or open again."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    wanted = FollowUp.Status.DONE if done else FollowUp.Status.OPEN
+    if follow_up.status == wanted:
+        return follow_up
+    follow_up.status = wanted
+    follow_up.done_at = timezone.now() if done else None
+    return _save(follow_up, by)
+
+
+@transaction.atomic
+def comment_create(*, measure: Measure, text: str, by: User) -> Comment:
+    return _save(Comment(measure=measure, author=by, text=text), by)
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, text: str, by: User) -> Comment:
+    comment.text = text
+    return _save(comment, by)
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: Comment, by: User) -> Comment:
+    """The author takes a comment back; the text stays in the history, not on the page."""
+    comment.is_withdrawn = True
+    return _save(comment, by)
+
+
+@transaction.atomic
+def comment_set_hidden(*, comment: Comment, hidden: bool, by: User) -> Comment:
+    """A coordinator hides an inappropriate comment (or shows it again)."""
+    comment.is_hidden = hidden
+    comment.hidden_by = by if hidden else None
+    return _save(comment, by)
