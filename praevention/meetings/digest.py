@@ -17,6 +17,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -25,7 +26,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from praevention.accounts.models import User
-from praevention.measures.filters import add_months
 from praevention.measures.models import Measure, Participation
 from praevention.meetings import selectors
 from praevention.meetings.models import DigestDelivery, DigestSetting
@@ -75,9 +75,7 @@ def recipients():
 
 
 def _department_measures(department_id):
-    return Measure.objects.active().filter(
-        Exists(Participation.objects.filter(measure=OuterRef("pk"), department_id=department_id))
-    )
+    return Measure.objects.active().for_department(department_id)
 
 
 def build_digest(user, now=None) -> Digest:
@@ -103,15 +101,15 @@ def build_digest(user, now=None) -> Digest:
     )
     changed_by_others = list(mine.filter(Exists(changes)).only("title").order_by("title"))
 
-    until = add_months(today, ENDING_WITHIN_MONTHS)
+    until = today + relativedelta(months=ENDING_WITHIN_MONTHS)
     ending_soon = list(
-        mine.filter(Q(end_date__range=(today, until)) | Q(funding_ends_on__range=(today, until)))
+        mine.ending_between(today, until)
         .only("title", "end_date", "funding_ends_on")
         .order_by("title")
     )
     to_confirm = list(
         Measure.objects.active()
-        .led_by(department_id)
+        .for_department(department_id, Participation.Role.LEAD)
         .stale(now)
         .only("title", "confirmed_at")
         .order_by("confirmed_at")
