@@ -1,16 +1,13 @@
 """Search helpers the pages ask for while people type (htmx): the header's suggestions and the
 create form's "Gibt es das schon?". Both answer with HTML fragments and run a fixed number of
-queries, however many measures there are; the suggestions are cached per data version and
-query like the list's fragments."""
+queries, however many measures there are."""
 
 from django import forms
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from praevention.core import dataversion
 from praevention.measures import policy, search
 from praevention.measures.models import Measure
 
@@ -22,8 +19,7 @@ def suggestions(request):
     """The options of the header's search combobox: best matches with their lead department."""
     policy.require(policy.can_view(request.user))
     query = request.GET.get("q", "")[:MAX_QUERY]
-    # Read when the cached fragment is missing (the template's {% cache %}), not before.
-    measures = SimpleLazyObject(lambda: search.suggestions(Measure.objects.active(), query))
+    measures = search.suggestions(Measure.objects.active(), query)
     return render(
         request,
         "measures/_suggestions.html",
@@ -31,7 +27,6 @@ def suggestions(request):
             "measures": measures,
             "query": query,
             "searched": search.wants_suggestions(query),
-            **dataversion.fragment_context(),
         },
     )
 

@@ -1,11 +1,10 @@
 """The report's "Datenstand": how many current entries nobody confirmed for 12 months."""
 
 from django import template
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
-from praevention.core.dataversion import current_token
 from praevention.measures.models import Measure, Participation, stale_cutoff
+from praevention.overview.cache import remember
 
 register = template.Library()
 
@@ -14,14 +13,12 @@ def stale_figures(department_id: int | None = None) -> dict[str, int]:
     """{"total": non-archived measures, "stale": those not confirmed for 12 months,
     "own_stale": those of them led by `department_id`}.
 
-    Two queries (one without a department), cached per data version and day
-    (`stale_cutoff` moves once a day).
+    Two queries (one without a department), cached per data version and day through the
+    app's one cache (`overview.cache.remember`; `stale_cutoff` moves once a day).
     """
     cutoff = stale_cutoff()
-    token = current_token()
-    key = f"datenstand:{token}:{cutoff.date().isoformat()}:{department_id}"
-    figures = cache.get(key) if token else None
-    if figures is None:
+
+    def compute() -> dict[str, int]:
         stale = Q(confirmed_at__lt=cutoff)
         figures = Measure.objects.active().aggregate(
             total=Count("pk"), stale=Count("pk", filter=stale)
@@ -43,9 +40,9 @@ def stale_figures(department_id: int | None = None) -> dict[str, int]:
             if department_id
             else 0
         )
-        if token:
-            cache.set(key, figures, 24 * 60 * 60)
-    return figures
+        return figures
+
+    return remember(("datenstand", cutoff.date().isoformat(), department_id), compute)
 
 
 @register.inclusion_tag("measures/_datenstand.html")
