@@ -42,6 +42,14 @@ class MeasureListView(ListView):
         )
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        """Like ListView's, but a page number beyond the end or not a number shows the nearest
+        page (Django's `Paginator.get_page`) instead of a 404: a bookmarked page 3 of a list
+        that has since become shorter still opens."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)

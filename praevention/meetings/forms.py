@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from praevention.core.text import normalize_line, normalize_text
-from praevention.measures.models import Measure
+from praevention.measures.models import Measure, validate_plausible_year
 from praevention.meetings.models import Comment, Decision, DigestSetting, FollowUp, Meeting
 from praevention.network.models import Department, Person
 
@@ -101,7 +101,27 @@ class NormalizedTextForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(NormalizedTextForm):
+class PlausibleDatesMixin:
+    """Dates and times of meetings and follow-ups lie in the plausible years of the whole app
+    (`measures.models.validate_plausible_year`, 1990–2100): a slip such as year 0001 is a
+    German field error, never stored."""
+
+    plausible_date_fields = ("starts_at", "ends_at", "due_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.plausible_date_fields:
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            try:
+                validate_plausible_year(value)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+
+class MeetingForm(PlausibleDatesMixin, NormalizedTextForm):
     LINE_FIELDS = ("title", "place")
     TEXT_FIELDS = ("agenda", "notes")
 
@@ -169,7 +189,7 @@ class DecisionForm(NormalizedTextForm):
         return cleaned
 
 
-class FollowUpForm(NormalizedTextForm):
+class FollowUpForm(PlausibleDatesMixin, NormalizedTextForm):
     """A follow-up; its department is the responsible person's unless chosen otherwise."""
 
     LINE_FIELDS = ("title",)
@@ -214,7 +234,7 @@ class FollowUpForm(NormalizedTextForm):
         return cleaned
 
 
-class FollowUpDueForm(forms.ModelForm):
+class FollowUpDueForm(PlausibleDatesMixin, forms.ModelForm):
     """What the responsible person changes besides the status: the due date."""
 
     class Meta:

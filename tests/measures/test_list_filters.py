@@ -251,3 +251,11 @@ def test_filtered_list_runs_the_same_number_of_queries_for_10_and_200_measures(
         MeasureFactory(lead=jugendamt, target_groups=[group], partners=[DepartmentFactory()])
     assert Measure.objects.count() == 200
     assert count() == small
+
+
+@pytest.mark.parametrize("page", ["99", "abc"])
+def test_a_page_beyond_the_end_or_not_a_number_shows_the_nearest_page(member, page):
+    MeasureFactory.create_batch(3)
+    response = member.get(URL, {"page": page})
+    assert response.status_code == 200
+    assert len(response.context["measures"]) == 3

@@ -151,6 +151,24 @@ def test_a_follow_up_without_due_date_is_refused(client, koordination, meeting, 
     assert not FollowUp.objects.exists()
 
 
+@pytest.mark.parametrize("due_on", ["0001-01-01", "2205-12-31"])
+def test_a_follow_up_due_in_an_implausible_year_is_refused(
+    client, koordination, meeting, kernteam_ges, due_on
+):
+    client.force_login(koordination)
+    response = client.post(
+        reverse("meetings:follow_up_create", args=[meeting.pk]),
+        {
+            "follow_up-title": "Etwas",
+            "follow_up-responsible": kernteam_ges.person.pk,
+            "follow_up-due_on": due_on,
+        },
+    )
+    assert response.status_code == 400
+    assert "ist nicht plausibel" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
 def test_a_decision_of_another_meeting_cannot_be_linked(
     client, koordination, meeting, kernteam_ges
 ):
