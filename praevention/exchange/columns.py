@@ -36,7 +36,7 @@ from praevention.catalog.models import (
     TargetGroup,
 )
 from praevention.core.text import match_key, normalize_line, normalize_text
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
 from praevention.network.models import Department, Person
 
 SEPARATOR = "; "
@@ -44,9 +44,6 @@ YES, NO = "ja", "nein"
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "wahr", "1", "x"}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0", ""}
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-# Dates of measures lie in this window; anything else is a slip ("13.01.0025", "31.12.2205")
-# and an error, never stored (issue #12, fault 11; field case 06).
-PLAUSIBLE_YEARS = (1990, 2100)
 # Excel's day 0 for serial numbers (the 1900 system with its leap-year bug folded in).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
@@ -516,7 +513,9 @@ class ChoiceColumn(Column):
 
 
 def _plausible(value: datetime.date, text: str) -> datetime.date:
-    low, high = PLAUSIBLE_YEARS
+    # The measure's own window (measures.models, as in the form): anything else is a slip
+    # ("13.01.0025", "31.12.2205") and an error, never stored (field case 06).
+    low, high = FIRST_YEAR, LAST_YEAR
     if not low <= value.year <= high:
         raise invalid(
             _(

@@ -38,6 +38,7 @@ from praevention.catalog.models import (
 )
 from praevention.measures.models import Measure, Participation
 from praevention.measures.services import measure_create, measure_update
+from praevention.meetings.demo import seed_demo_meetings
 from praevention.network.models import Department, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[3] / "measures" / "data" / "demo-network.toml"
@@ -309,9 +310,6 @@ class Command(BaseCommand):
     def handle(self, *args, print_logins=False, **options):
         with transaction.atomic():
             summary = self.seed()
-        from praevention.meetings.demo import seed_demo_meetings  # two past core-team meetings
-
-        seed_demo_meetings()
         if print_logins:
             self.print_logins()
         else:
@@ -383,9 +381,9 @@ class Command(BaseCommand):
                 by=author,
             )
 
-        # Hook for further demo data that refers to the network (e.g. meetings): one call per
-        # app here, each reading its own data file, inside this transaction, e.g.
-        #     meetings_demo.load(today=today, persons=persons, departments=departments, by=author)
+        # Demo data of other apps that refers to the network: one call per app, each reading
+        # its own data file, inside this transaction.
+        seed_demo_meetings()  # two past core-team meetings
 
         return {
             "departments": len(departments),
