@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format browsers pdf-libs screenshots clean messages
+.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
@@ -37,7 +37,7 @@ install: $(VENV)/.installed
 	@echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	@echo "Wrote .env for a local demo run (DEBUG=1, a fresh SECRET_KEY)."
 
-run: install pdf-libs .env
+run: install pdf-tools .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -68,20 +68,21 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report needs Debian's pango (WeasyPrint) and its tests poppler's pdftoppm; installed
-# here when missing and running as root.
-pdf-libs:
-	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || ! command -v pdftoppm >/dev/null 2>&1; then \
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, and its tests draw
+# pictures with poppler's pdftoppm; both installed here when missing and running as root.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+pdf-tools:
+	@if [ ! -f $(DEJAVU) ] || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's pango and poppler-utils for the PDF report ..."; \
+	    echo "Installing Debian's fonts-dejavu-core and poppler-utils for the PDF report ..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; \
+	      fonts-dejavu-core poppler-utils >/dev/null; \
 	  else \
-	    echo "pango or pdftoppm not found: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
+	    echo "DejaVu Sans or pdftoppm not found: sudo apt-get install fonts-dejavu-core poppler-utils"; \
 	  fi; \
 	fi
 
-test: install browsers pdf-libs lint
+test: install browsers pdf-tools lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -93,7 +94,7 @@ messages: install
 	DEBUG=1 SECRET_KEY=messages-only $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 # Screenshots of the main pages (1366 px and 390 px) for the README, on the demo data.
-screenshots: install browsers pdf-libs
+screenshots: install browsers pdf-tools
 	SECRET_KEY=screenshots-only DEBUG=0 $(BIN)/python -m pytest -m screenshots -q tests/browser/test_screenshots.py \
 	  tests/editions/test_pdf_pictures.py
 	@echo "Screenshots in docs/screenshots/"

@@ -20,8 +20,8 @@ through django.test.Client (the whole middleware stack, production settings):
 - SQL ms: the statements a cold request runs (captured once), executed directly with a cursor
   and fetched, median of 20 runs: the bare SQL of the page;
 - aggregates ms: the same for the page's aggregate statements only (GROUP BY / COUNT);
-- the PDF (WeasyPrint) and the comparison with a frozen edition ("seit Ausgabe"): target
-  under 1 s; the PDF with BENCH_SLOW_REQUESTS samples (3), freezing once, timed apart;
+- the PDF (set by Typst) and the comparison with a frozen edition ("seit Ausgabe"): target
+  under 1 s; freezing an edition once, timed apart, and the CPU time of setting one PDF;
 - page/SQL and cold/SQL: the ratios. The target: page ms at most 150 and at most 2x SQL ms;
   cold/SQL shows what the page adds to its SQL when nothing is cached.
 
@@ -67,7 +67,6 @@ from praevention.overview.pages import report_page  # noqa: E402
 from praevention.overview.pdf import report_pdf  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
-SLOW_REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "3"))
 WARM_UP = 2
 TARGET_MS = 150
 TARGET_RATIO = 2.0
@@ -156,7 +155,7 @@ def bench_page(client, url, times=REQUESTS):
 
 
 def pages(edition, later):
-    """(name, url, samples): the PDF is laid out for seconds when cold, so fewer samples."""
+    """(name, url) of the pages timed."""
     detail = Measure.objects.get(title="Sprachförderung für Kinder ohne Kitaplatz")
     since = f"?{comparison.EDITION_PARAM}={edition.pk}"
     rows = [
@@ -180,12 +179,10 @@ def pages(edition, later):
         ("Suche „Hebamme“", f"{reverse('measures:list')}?q=Hebamme"),
         ("Suche „Sprachfoerderung“", f"{reverse('measures:list')}?q=Sprachfoerderung"),
         ("Suche Vorschläge „sprachf“", f"{reverse('measures:suggest')}?q=sprachf"),
+        ("Bericht PDF", reverse("overview:report_pdf")),
+        ("Bericht PDF seit Ausgabe", reverse("overview:report_pdf") + since),
     ]
-    slow = [
-        ("Bericht PDF", reverse("overview:report_pdf"), SLOW_REQUESTS),
-        ("Bericht PDF seit Ausgabe", reverse("overview:report_pdf") + since, SLOW_REQUESTS),
-    ]
-    return [(name, url, REQUESTS) for name, url in rows] + slow
+    return rows
 
 
 def main():
@@ -211,15 +208,15 @@ def main():
         started = time.perf_counter()
         later = edition_freeze(title="Benchmark 2", data=QueryDict(), by=by)
         freeze_ms = (time.perf_counter() - started) * 1000
-        # WeasyPrint's share of a cold PDF in CPU seconds: wall time on a busy machine hides it.
+        # Typst's share of a cold PDF in CPU seconds: wall time on a busy machine hides it.
         report = report_page(QueryDict())
         cpu = time.process_time()
         report_pdf(report, now=timezone.localtime())
         pdf_cpu = time.process_time() - cpu
         try:
             rows = [
-                (name, bench_page(coordinator, url, times))
-                for name, url, times in pages(edition, later)
+                (name, bench_page(coordinator, url))
+                for name, url in pages(edition, later)
                 if any(part in name for part in only.split(","))
             ]
         finally:
@@ -261,7 +258,7 @@ def main():
     print(
         f"Bericht festschreiben (Zahlen, Seite, PDF, XLSX): {freeze_ms:.0f} ms. "
         "PDF und Vergleich: Ziel unter 1 s (Seite ms = aus dem Cache, kalt = neu gesetzt). "
-        f"Ein PDF zu setzen kostet WeasyPrint {pdf_cpu:.2f} s CPU-Zeit."
+        f"Ein PDF zu setzen (HTML und Typst) kostet {pdf_cpu:.2f} s CPU-Zeit."
     )
 
 

@@ -266,6 +266,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint warns about every screen-only CSS property of overview.css in each PDF.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,99 @@
+"""The report's PDF is set by Typst from the print HTML: what a reader of the PDF notices."""
+
+import datetime
+import re
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from praevention.measures.models import Measure
+from praevention.overview.typeset import html_to_typst, typeset
+from tests.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = reverse("overview:report_pdf")
+# Typst markup, code, maths, labels and references, string escapes: all must stay text.
+TRICKY = 'Sprach#read("/etc/hostname") *fett* _k_ `c` $x^2$ <m> @ref \\n "Zitat" ] ) = + /'
+
+
+def read(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(BytesIO(content))
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def pdf_of(html: str) -> str:
+    return read(typeset(html_to_typst(html), made=timezone.localtime()))[1]
+
+
+def test_a_title_that_looks_like_typst_code_is_printed_as_written(coordinator, network):
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    MeasureFactory(
+        title=TRICKY,
+        lead=network.jug,
+        status=Measure.Status.RUNNING,
+        start_date=soon - datetime.timedelta(days=100),
+        end_date=soon,
+    )
+    response = coordinator.get(PDF)
+    assert response.status_code == 200
+    _reader, text = read(response.content)
+    # Where the expiring list prints it: every character as the user typed it (the PDF may
+    # break the line inside it).
+    assert "".join(TRICKY.split()) in "".join(text.split())
+
+
+def test_hidden_helper_texts_stay_out_and_symbols_stay_in():
+    text = pdf_of(
+        '<html lang="de"><head><title>T</title></head><body><main><table class="matrix-table">'
+        '<thead><tr><th scope="col">Zielgruppe</th><th scope="col">Jug</th></tr></thead>'
+        '<tbody><tr><th scope="row">Eltern</th><td class="heat heat-5">17'
+        '<span class="overlap-mark" aria-hidden="true">◆</span>'
+        '<span class="visually-hidden"> Überschneidung</span></td></tr></tbody></table>'
+        "</main></body></html>"
+    )
+    assert "Eltern" in text and "17" in text and "◆" in text
+    assert "Überschneidung" not in text
+
+
+def test_colours_and_alignment_come_from_the_page_classes():
+    source = html_to_typst(
+        "<html><body><table class='table matrix-table'><tbody><tr><th scope='row'>A</th>"
+        "<td class='heat heat-5'>3</td><td class='chain-cell chain-gap'>✕ Lücke</td>"
+        "</tr></tbody></table></body></html>"
+    )
+    assert 'fill: rgb("#1d4f6e")' in source and 'text(fill: rgb("#ffffff")' in source
+    assert 'fill: rgb("#fbe3e3")' in source and "align: center" in source
+
+
+def test_the_demo_pdf_has_contents_footer_landscape_matrices_and_metadata(coordinator, network):
+    reader, _text = read(coordinator.get(PDF).content)
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    total = len(pages)
+    assert "Seite" not in pages[0]  # the cover has no footer
+    assert pages[1].startswith("Inhalt") and f"Seite 2 von {total}" in pages[1]
+    # The contents give each section's page: the gap radar starts where the contents say.
+    chain = next(i for i, page in enumerate(pages) if page.startswith("Lücken in der Präv"))
+    listed = re.search(r"Lücken in der Präventionskette[ .]+\W?(\d+)", pages[1])
+    assert listed and int(listed.group(1)) == chain + 1
+    matrix = next(i for i, page in enumerate(pages) if "Fachbereiche × Zielgruppen" in page[:80])
+    box = reader.pages[matrix].mediabox
+    assert box.width > box.height  # the wide matrices are printed landscape
+    portrait = reader.pages[0].mediabox
+    assert round(portrait.width) == 595 and round(portrait.height) == 842  # A4
+    assert (
+        reader.metadata.title
+        == "Präventionsnetz Charlottenburg-Wilmersdorf: Überschneidungen und Lücken"
+    )
+
+
+def test_the_english_pdf_says_contents_page_and_of(coordinator, network):
+    coordinator.cookies["django_language"] = "en"
+    reader, _text = read(coordinator.get(PDF).content)
+    second = " ".join(reader.pages[1].extract_text().split())
+    assert second.startswith("Contents At a glance")
+    assert "Gaps in the prevention chain" in second
+    assert f"Page 2 of {len(reader.pages)}" in second
