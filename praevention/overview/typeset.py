@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import cache
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +74,9 @@ BLOCK_TAGS |= {"table", "h1", "h2", "h3", "h4", "h5", "h6", "body", "html", "dd"
 VOID_TAGS = {"br", "meta", "img", "input", "hr", "link", "col", "wbr"}
 SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
 DEFS_RE = re.compile(r"<defs>.*?</defs>", re.S)
+TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
+LABEL_RE = re.compile(r'aria-label="([^"]*)"')
+TAG_RE = re.compile(r"<[^>]+>")
 SPACE_RE = re.compile(r"\s+")
 SHORT_TEXT = 16  # characters: a table column of figures, dates or short labels
 ESCAPES = {"n": "\n", "\\": "\\", '"': '"'}
@@ -228,15 +232,20 @@ class _Writer:
             head, rest = source.split(">", 1)
             source = f"{head}>{self.defs}{rest}"
         classes = node.classes
+        # PDF/UA: every figure says what it shows (its SVG title, as on the page); a legend's
+        # swatch is decoration (aria-hidden on the page), marked as such.
+        alt = TITLE_RE.search(source) or LABEL_RE.search(source.split(">", 1)[0])
+        alt_text = unescape(alt[1]) if alt else SPACE_RE.sub(" ", TAG_RE.sub(" ", source))
+        source_literal = string(source)
         if "map-swatch" in classes:
-            size = "width: 1.5em"
-        elif "district-map" in classes:
+            image = f'image(bytes({source_literal}), format: "svg", width: 1.5em, alt: "–")'
+            return f"pdf.artifact(box(baseline: 0.15em, {image})) + h(0.35em)"
+        if "district-map" in classes:
             size = 'width: 100%, height: 190mm, fit: "contain"'
         else:
             size = "width: 165mm"  # the charts: as on A4 in the browser
-        image = f'image(bytes({string(source)}), format: "svg", {size})'
-        if "map-swatch" in classes:
-            return f"box(baseline: 0.15em, {image}) + h(0.35em)"
+        alt_literal = string(alt_text.strip() or "–")
+        image = f'image(bytes({source_literal}), format: "svg", {size}, alt: {alt_literal})'
         return f"block(breakable: false, {image})"
 
     # Blocks: a list of statements.
@@ -497,7 +506,11 @@ def typeset(source: str, *, made: datetime) -> bytes:
     offset = made.utcoffset() or timedelta(0)
     stamp = made.astimezone(dt_timezone(offset)).replace(microsecond=0)
     compiler = typst.Compiler(root=str(ROOT), font_paths=_fonts())
-    pdf = compiler.compile(input=source.encode(), format="pdf", timestamp=stamp)
+    # PDF/UA-1 (accessible PDF, as BITV 2.0 asks of public bodies): tagged, with the title,
+    # the language, the headings in order and a text for every figure; Typst refuses otherwise.
+    pdf = compiler.compile(
+        input=source.encode(), format="pdf", timestamp=stamp, pdf_standards="ua-1"
+    )
     if not isinstance(pdf, bytes):  # a list is only returned for one image per page
         raise TypeError("Typst returned no single PDF")
     return pdf

@@ -97,3 +97,28 @@ def test_the_english_pdf_says_contents_page_and_of(coordinator, network):
     assert second.startswith("Contents At a glance")
     assert "Gaps in the prevention chain" in second
     assert f"Page 2 of {len(reader.pages)}" in second
+
+
+def _alt_texts(node, found):
+    """Every /Alt of the PDF's structure tree (the tags a screen reader follows)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for child in node:
+            _alt_texts(child, found)
+    elif hasattr(node, "get"):
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        if "/K" in node:
+            _alt_texts(node["/K"], found)
+    return found
+
+
+def test_the_pdf_is_tagged_pdf_ua_with_a_text_for_every_figure(coordinator, network):
+    reader, _text = read(coordinator.get(PDF).content)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "de"
+    assert "<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data().decode()
+    alts = _alt_texts(root["/StructTreeRoot"], [])
+    # The map and the charts say what they show, with the titles the page gives them.
+    assert "Karte der Planungsräume: Bedarf (MSS 2021) und laufende Maßnahmen" in alts
+    assert any(alt.startswith("Fachbereiche × Zielgruppen") for alt in alts)
