@@ -122,3 +122,12 @@ def test_the_pdf_is_tagged_pdf_ua_with_a_text_for_every_figure(coordinator, netw
     # The map and the charts say what they show, with the titles the page gives them.
     assert "Karte der Planungsräume: Bedarf (MSS 2021) und laufende Maßnahmen" in alts
     assert any(alt.startswith("Fachbereiche × Zielgruppen") for alt in alts)
+
+
+def test_an_empty_selection_still_gives_a_pdf_that_says_so(coordinator, network):
+    response = coordinator.get(PDF, {"department": network.soz.pk})
+    assert response.status_code == 200
+    _reader, text = read(response.content)
+    assert "Maßnahmen in der Auswahl 0" in text
+    # "no overlaps" is a sentence, not item 1 of a numbered list
+    assert "Keine Überschneidungen." in text and "1. Keine" not in text
