@@ -80,6 +80,8 @@ TAG_RE = re.compile(r"<[^>]+>")
 SPACE_RE = re.compile(r"\s+")
 SHORT_TEXT = 16  # characters: a table column of figures, dates or short labels
 ESCAPES = {"n": "\n", "\\": "\\", '"': '"'}
+# A4 less the page margins (15 mm each side), upright and across; 1 mm = 2.835 pt.
+PORTRAIT_TEXT_WIDTH, LANDSCAPE_TEXT_WIDTH, POINTS_PER_MM = 180, 267, 72 / 25.4
 
 
 @dataclass
@@ -179,6 +181,7 @@ class _Writer:
         self.svgs = svgs
         # The map legend's swatches fill with the map's patterns: each image needs its own.
         self.defs = "".join(m.group(0) for svg in svgs for m in DEFS_RE.finditer(svg))
+        self.text_width = PORTRAIT_TEXT_WIDTH
 
     # Inline content: a list of expressions.
     def inline(self, node: Node | str) -> list[str]:
@@ -291,10 +294,13 @@ class _Writer:
             return self.listing(node)
         if tag == "table":
             return self.table(node)
-        statements = self.blocks(node)
         if tag == "section" and "wide" in classes:
             # The wide matrices get landscape pages, as in the report page's print.
+            self.text_width = LANDSCAPE_TEXT_WIDTH
+            statements = self.blocks(node)
+            self.text_width = PORTRAIT_TEXT_WIDTH
             return ["set page(flipped: true)", *statements, "set page(flipped: false)"]
+        statements = self.blocks(node)
         if tag == "section" and "cover" in classes:
             return ["v(30mm)", *statements, "pagebreak()"]
         if tag == "figure":
@@ -331,8 +337,9 @@ class _Writer:
                 parts.append(f"table.footer(repeat: false, {', '.join(cells)})")
             else:
                 parts += cells
+        widths = column_widths(groups)
         table = (
-            f"table(columns: ({', '.join(column_widths(groups))},), inset: 1.4mm, "
+            f"table(columns: ({', '.join(widths)},), inset: 1.4mm, "
             f'stroke: 0.5pt + rgb("#adb5bd"), {", ".join(parts)})'
         )
         statements = []
@@ -342,8 +349,17 @@ class _Writer:
                 f"block(below: 1mm, sticky: true, "
                 f'text(size: 8pt, fill: rgb("#595959"), {self.trimmed(caption) or string("")}))'
             )
-        statements.append(f"text(size: 7.5pt, {table})" if matrix else table)
+        if matrix:
+            table = f"text(size: {self.matrix_font_size(widths):.2f}pt, {table})"
+        statements.append(table)
         return statements
+
+    def matrix_font_size(self, widths: list[str]) -> float:
+        """7.5 pt, or smaller when a network has so many departments that the figures' columns
+        would not fit beside a 45 mm column of names (at least 4 pt; 12 departments fit)."""
+        figures_em = sum(float(width[:-2]) for width in widths if width.endswith("em"))
+        room_pt = (self.text_width - 45) * POINTS_PER_MM
+        return max(4.0, min(7.5, room_pt / figures_em)) if figures_em else 7.5
 
     def cell(self, cell: Node, row: Node, group: str, matrix: bool) -> str:
         classes = cell.classes | (row.classes & {"strong-row"})

@@ -131,3 +131,27 @@ def test_an_empty_selection_still_gives_a_pdf_that_says_so(coordinator, network)
     assert "Maßnahmen in der Auswahl 0" in text
     # "no overlaps" is a sentence, not item 1 of a numbered list
     assert "Keine Überschneidungen." in text and "1. Keine" not in text
+
+
+def test_a_matrix_of_many_departments_fits_the_landscape_page():
+    """25 departments: the figures shrink (not below 4 pt) instead of running off the page."""
+    heads = "".join(f'<th scope="col">FB{i:02d}X</th>' for i in range(25))
+    cells = "".join('<td class="heat heat-3">1.234</td>' for _ in range(25))
+    html = (
+        '<html lang="de"><head><title>T</title></head><body><section class="report-section '
+        'wide"><h2>Matrix</h2><table class="matrix-table"><thead><tr><th scope="col">Zielgruppe'
+        f'</th>{heads}<th scope="col">Gesamt</th></tr></thead><tbody><tr><th scope="row">Eltern'
+        f'</th>{cells}<td class="total">99.999</td></tr></tbody></table></section></body></html>'
+    )
+    reader, text = read(typeset(html_to_typst(html), made=timezone.localtime()))
+    assert len(reader.pages) == 1 and "FB24X" in text and "99.999" in text
+    # Every column header lies inside the landscape page's text area (15 mm margins).
+    positions = []
+
+    def where(text, cm, tm, *_):  # the text matrix in the page's coordinates: tm × cm
+        if text.strip():
+            positions.append((text.strip(), tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+
+    reader.pages[0].extract_text(visitor_text=where)
+    right_edge = float(reader.pages[0].mediabox.width) - 15 * 72 / 25.4
+    assert positions and all(x < right_edge for _text, x in positions)
