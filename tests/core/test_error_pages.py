@@ -42,3 +42,23 @@ def test_server_error_page_is_german(client, koordination, monkeypatch):
     response = client.get(reverse("overview:start"))
     assert response.status_code == 500
     assert "Interner Fehler" in response.content.decode()
+
+
+def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_traceback(
+    client, kernteam_ges, koordination, monkeypatch, caplog
+):
+    client.force_login(kernteam_ges)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(reverse("overview:report_xlsx")).status_code == 403
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert refused and "Forbidden" in refused[0].getMessage()
+    assert all(record.exc_info is None for record in refused)
+
+    caplog.clear()
+    monkeypatch.setattr("praevention.overview.views.render", lambda *a, **k: 1 / 0)
+    client.raise_request_exception = False
+    client.force_login(koordination)
+    with caplog.at_level("ERROR", logger="django.request"):
+        assert client.get(reverse("overview:report")).status_code == 500
+    failed = [r for r in caplog.records if r.name == "django.request"]
+    assert failed and failed[0].exc_info is not None
