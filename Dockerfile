@@ -23,6 +23,7 @@ RUN mkdir -p /app/staticfiles && chown -R app /app
 USER app
 
 EXPOSE 8000
-# Migrations and collectstatic run on every start: both are idempotent and keep the
-# schema and the hashed static files in step with the code of this image.
-CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py collectstatic --no-input -v0 && exec gunicorn praevention.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout ${GUNICORN_TIMEOUT:-120} --access-logfile - --error-logfile -"]
+# Migrations, the cache table (CACHE_URL=dbcache://…) and collectstatic run on every start:
+# all three are idempotent and keep the schema and the hashed static files in step with
+# the code of this image.
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py createcachetable && python manage.py collectstatic --no-input -v0 && exec gunicorn praevention.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout ${GUNICORN_TIMEOUT:-120} --access-logfile - --error-logfile -"]

@@ -38,3 +38,24 @@ def mail_server_configured(app_configs=None, **kwargs):
             id="praevention.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_configured(app_configs=None, **kwargs):
+    """W002 when production keeps its cache in each process's memory (no CACHE_URL): gunicorn
+    runs several workers, so the password-reset limits (accounts/reset.py) would count per
+    worker, a multiple of the limit; figures and import previews merely get computed again."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or not backend.endswith("locmem.LocMemCache"):
+        return []
+    return [
+        checks.Warning(
+            "The cache lives in each worker's memory: rate limits count per worker.",
+            hint=(
+                "Set CACHE_URL to a cache all workers share, e.g. "
+                "CACHE_URL=dbcache://praevention_cache (the Docker image runs "
+                "`manage.py createcachetable` on start), see .env.example."
+            ),
+            id="praevention.W002",
+        )
+    ]

@@ -20,6 +20,7 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "praevention.example.berlin.de",
         "EMAIL_HOST": "mail.example.berlin.de",
+        "CACHE_URL": "dbcache://praevention_cache",  # as .env.example
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -160,3 +161,11 @@ def test_the_readme_states_the_security_defaults_of_the_code():
     assert '("console.EmailBackend" if DEBUG else "smtp.EmailBackend")' in settings_py
     assert 'env("EMAIL_HOST", default="localhost")' in settings_py
     assert 'env.int("EMAIL_PORT", default=25)' in settings_py
+
+
+def test_check_deploy_warns_when_each_worker_keeps_its_own_cache(monkeypatch):
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    private = run_deploy_check()
+    assert "praevention.W002" in private.stdout + private.stderr
+    shared = run_deploy_check(CACHE_URL="dbcache://praevention_cache")
+    assert "praevention.W002" not in shared.stdout + shared.stderr
