@@ -121,6 +121,23 @@ class PlausibleDatesMixin:
         return cleaned
 
 
+class FollowUpRescheduleForm(PlausibleDatesMixin, forms.ModelForm):
+    """Fälligkeit ändern: the due date only; a task done is reopened first."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["due_on"]
+        widgets = {"due_on": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.is_open:
+            raise ValidationError(
+                _("Eine erledigte Aufgabe hat keine Fälligkeit mehr: erst wieder öffnen.")
+            )
+        return cleaned
+
+
 class MeetingForm(PlausibleDatesMixin, NormalizedTextForm):
     LINE_FIELDS = ("title", "place")
     TEXT_FIELDS = ("agenda", "notes")

@@ -1,5 +1,6 @@
 """Writes of the meetings app: each a `<entity>_<action>` service that records who did it."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -74,6 +75,14 @@ def follow_up_set_done(*, follow_up: FollowUp, done: bool, by: User) -> FollowUp
         return follow_up
     follow_up.status = wanted
     follow_up.done_at = timezone.now() if done else None
+    return _save(follow_up, by)
+
+
+@transaction.atomic
+def follow_up_reschedule(*, follow_up: FollowUp, due_on: datetime.date, by: User) -> FollowUp:
+    """Move an open follow-up's due date (in its history with `by`)."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up.due_on = due_on
     return _save(follow_up, by)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitzungen/massnahmen-titel/", views.measure_titles, name="measure_titles"),
     path("aufgaben/", views.tasks, name="tasks"),
     path("aufgaben/<int:pk>/erledigt/", views.follow_up_done, name="follow_up_done"),
+    path("aufgaben/<int:pk>/faellig/", views.follow_up_reschedule, name="follow_up_reschedule"),
     path("massnahmen/<int:pk>/kommentare/", views.comment_create, name="comment_create"),
     path("kommentare/<int:pk>/bearbeiten/", views.comment_edit, name="comment_edit"),
     path("kommentare/<int:pk>/zurueckziehen/", views.comment_withdraw, name="comment_withdraw"),

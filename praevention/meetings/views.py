@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from praevention.meetings.forms import (
     DecisionForm,
     DigestSettingForm,
     FollowUpForm,
+    FollowUpRescheduleForm,
     MeetingForm,
 )
 from praevention.meetings.models import Comment, DigestSetting, FollowUp, Meeting
@@ -233,6 +235,34 @@ def follow_up_done(request, pk):
     else:
         messages.success(request, _("Die Aufgabe „%s“ ist wieder offen.") % follow_up.title)
     return redirect(_next_url(request, reverse("meetings:tasks")))
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_reschedule(request, pk):
+    """Fälligkeit ändern (the responsible person or a coordinator); back to where the link was."""
+    follow_up = get_object_or_404(FollowUp.objects.with_relations(), pk=pk)
+    require(policy.can_change_follow_up(request.user, follow_up))
+    back = _next_url(request, reverse("meetings:tasks"))
+    form = FollowUpRescheduleForm(request.POST or None, instance=follow_up)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_reschedule(
+            follow_up=follow_up, due_on=form.cleaned_data["due_on"], by=request.user
+        )
+        messages.success(
+            request,
+            _("Die Aufgabe „%(title)s“ ist jetzt am %(date)s fällig.")
+            % {
+                "title": follow_up.title,
+                "date": date_format(follow_up.due_on, "SHORT_DATE_FORMAT"),
+            },
+        )
+        return redirect(back)
+    return render(
+        request,
+        "meetings/follow_up_reschedule.html",
+        {"nav": "meetings", "form": form, "follow_up": follow_up, "next": back},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def tasks(request):

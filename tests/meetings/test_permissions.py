@@ -29,6 +29,8 @@ MATRIX = {
     ("tasks", "get"): [302, 200, 200, 200, 200],
     ("measure_titles", "get"): [302, 200, 200, 200, 200],
     ("follow_up_done", "post"): [302, 403, 302, 302, 302],
+    ("follow_up_reschedule", "get"): [302, 403, 200, 200, 200],
+    ("follow_up_reschedule", "post"): [302, 403, 302, 302, 302],
     ("profile", "get"): [302, 200, 200, 200, 200],
     ("comment_create", "post"): [302, 302, 302, 302, 302],
     ("comment_edit", "get"): [302, 200, 403, 403, 403],
@@ -64,6 +66,9 @@ def url_and_data(page, meeting, follow_up, comment, measure, kernteam_jug):
         }
     elif page == "follow_up_done":
         url = reverse("meetings:follow_up_done", args=[follow_up.pk])
+    elif page == "follow_up_reschedule":
+        url = reverse("meetings:follow_up_reschedule", args=[follow_up.pk])
+        data = {"due_on": "2027-03-15"}
     elif page == "comment_create":
         url = reverse("meetings:comment_create", args=[measure.pk])
         data = {"comment-text": "Eine Frage zur Finanzierung"}
@@ -79,7 +84,7 @@ def state(meeting, follow_up, comment, measure):
         Meeting.objects.filter(is_archived=False).count(),
         Decision.objects.count(),
         FollowUp.objects.count(),
-        FollowUp.objects.get(pk=follow_up.pk).status,
+        FollowUp.objects.values_list("status", "due_on").get(pk=follow_up.pk),
         Comment.objects.count(),
         Comment.objects.values_list("is_withdrawn", "is_hidden").get(pk=comment.pk),
         Measure.objects.values_list("version", flat=True).get(pk=measure.pk),
