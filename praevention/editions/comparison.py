@@ -146,6 +146,20 @@ class Progress:
     quantity_differs: bool = False
     filters_differ: bool = False  # then another selection: "new" may mean "now selected"
 
+    @property
+    def listed(self) -> dict[str, tuple[list, int]]:
+        """The measure lists as the page and the PDF name them: {"new" | "ended" | "changed":
+        (the first LISTED, how many more)}. The headings count them all; a committee reads
+        names of 50, not of 14,000 (a date before the first import makes every measure new)."""
+        lists = {"new": self.new, "ended": self.ended, "changed": self.changed}
+        return {
+            name: (items[:LISTED], max(0, len(items) - LISTED)) for name, items in lists.items()
+        }
+
+
+# Measures named per list of "Seit dem letzten Bericht"; the rest is counted.
+LISTED = 50
+
 
 def _euros(text):
     return None if text is None else round(Decimal(text))

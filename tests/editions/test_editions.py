@@ -304,3 +304,22 @@ def test_an_edition_compared_with_a_date_before_it(client, koordination, small_n
     response = client.get(url, {"seit_datum": edition.created_at.date().isoformat()})
     assert response.status_code == 400
     assert "vor dem Festschreiben" in response.content.decode()
+
+
+def test_a_long_list_of_changes_shows_the_first_fifty_and_counts_the_rest(
+    client, koordination, small_network
+):
+    """Compared with a date long ago, every measure is new: the heading counts all of them,
+    the list names the first 50 by title and says how many more (page and PDF alike)."""
+    client.force_login(koordination)
+    lead = small_network["kept"].lead_participation.department
+    MeasureFactory.create_batch(60, lead=lead)
+    response = client.get(reverse("overview:report"), {"seit_datum": "2020-01-01"})
+    new = response.context["progress"].new
+    assert len(new) == 63
+    page = response.content.decode()
+    assert "▲ 63 neue Maßnahmen" in page and "… und 13 weitere" in page
+    assert new[49][1] in page and new[50][1] not in page
+    pdf = client.get(reverse("overview:report_pdf"), {"seit_datum": "2020-01-01"}).content
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).split())
+    assert "▲ 63 neue Maßnahmen" in text and "… und 13 weitere" in text
