@@ -251,15 +251,6 @@ class FollowUpForm(PlausibleDatesMixin, NormalizedTextForm):
         return cleaned
 
 
-class FollowUpDueForm(PlausibleDatesMixin, forms.ModelForm):
-    """What the responsible person changes besides the status: the due date."""
-
-    class Meta:
-        model = FollowUp
-        fields = ["due_on"]
-        widgets = {"due_on": DATE}
-
-
 class CommentForm(NormalizedTextForm):
     TEXT_FIELDS = ("text",)
 
