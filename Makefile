@@ -68,17 +68,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, and its tests draw
-# pictures with poppler's pdftoppm; both installed here when missing and running as root.
-DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans and emoji in Noto Color
+# Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when missing and
+# running as root.
+PDF_PACKAGES := fonts-dejavu-core fonts-noto-color-emoji poppler-utils
 pdf-tools:
-	@if [ ! -f $(DEJAVU) ] || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
+	  || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's fonts-dejavu-core and poppler-utils for the PDF report ..."; \
+	    echo "Installing Debian's $(PDF_PACKAGES) for the PDF report ..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      fonts-dejavu-core poppler-utils >/dev/null; \
+	      $(PDF_PACKAGES) >/dev/null; \
 	  else \
-	    echo "DejaVu Sans or pdftoppm not found: sudo apt-get install fonts-dejavu-core poppler-utils"; \
+	    echo "Fonts or pdftoppm for the PDF report not found: sudo apt-get install $(PDF_PACKAGES)"; \
 	  fi; \
 	fi
 

@@ -17,6 +17,7 @@ colours (those of static/css/overview.css, WCAG AA for their text), gaps, overla
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,12 +28,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+logger = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     import typst as typst_module
 
 # DejaVu Sans (Debian's fonts-dejavu-core, installed by the Makefile and the Dockerfile) has
-# every symbol the report uses (◆ ✕ ⚠ ▲ ▼ → €); Typst's own fonts are the fallback.
-FONT = "DejaVu Sans"
+# every symbol the report uses (◆ ✕ ⚠ ▲ ▼ → €) and Latin, Greek, Cyrillic, Arabic and Hebrew;
+# emoji in a title come from Noto Color Emoji (fonts-noto-color-emoji); Typst's own fonts last.
+FONTS = ("DejaVu Sans", "Noto Color Emoji")
 # Typst may read files below its root; the document reads none (everything is in the source).
 ROOT = Path(__file__).resolve().parent
 
@@ -63,7 +67,9 @@ TEXT_COLOURS = {
     "overlap-badge": "#7a4a00",
     "cover-kicker": "#0b5584",
 }
-SIZES = {"small": "8pt", "overlap-badge": "6.5pt", "planned": "7pt", "credit": "7.5pt"}
+# Relative sizes where the text sits in a table whose size depends on the number of columns.
+SIZES = {"small": "8pt", "overlap-badge": "0.87em", "planned": "0.93em", "credit": "7.5pt"}
+SIZES |= {"cover-title": "15pt", "cover-lead": "11pt", "cover-kicker": "11pt"}
 BOLD = {"fw-semibold", "total", "overlap-badge", "state-break", "state-weak", "state-bridged"}
 BOLD |= {"flag-need", "cover-title", "strong-row"}
 # Helper texts for screen readers, and the page's own header lines (the cover says it all).
@@ -77,7 +83,15 @@ DEFS_RE = re.compile(r"<defs>.*?</defs>", re.S)
 TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 LABEL_RE = re.compile(r'aria-label="([^"]*)"')
 TAG_RE = re.compile(r"<[^>]+>")
-SPACE_RE = re.compile(r"\s+")
+# HTML's white space (a no-break space is text, not white space).
+SPACE_RE = re.compile(r"[ \t\n\f\r]+")
+# Characters no font shows and Typst refuses (in text: "could not be displayed", in an SVG:
+# "non-XML character"): controls, the byte order mark, non-characters. Left out of the PDF.
+UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]")
+# A word longer than this gets a break opportunity (zero-width space) every BREAK_EVERY
+# characters, so that it wraps inside its column instead of running over the next one.
+LONG_WORD, BREAK_EVERY = 30, 15
+LONG_WORD_RE = re.compile(rf"[^ \t\n\f\r\u200b]{{{LONG_WORD + 1},}}")
 SHORT_TEXT = 16  # characters: a table column of figures, dates or short labels
 ESCAPES = {"n": "\n", "\\": "\\", '"': '"'}
 # A4 less the page margins (15 mm each side), upright and across; 1 mm = 2.835 pt.
@@ -141,7 +155,9 @@ class _TreeBuilder(HTMLParser):
 
 
 def string(value: str) -> str:
-    """`value` as a Typst string literal: shown as text, never read as markup or code."""
+    """`value` as a Typst string literal: shown as text, never read as markup or code
+    (without the characters of UNPRINTABLE_RE)."""
+    value = UNPRINTABLE_RE.sub("", value)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return '"' + escaped.replace("\r", "").replace("\t", " ") + '"'
 
@@ -150,6 +166,11 @@ def _unquote(literal: str) -> str:
     """The text of a literal made by `string` (in one pass: an escaped backslash followed by
     "n" stays a backslash and an "n")."""
     return re.sub(r"\\(.)", lambda match: ESCAPES[match.group(1)], literal[1:-1])
+
+
+def _breakable(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return "\u200b".join(word[i : i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
 
 
 def join(parts: list[str]) -> str:
@@ -186,7 +207,7 @@ class _Writer:
     # Inline content: a list of expressions.
     def inline(self, node: Node | str) -> list[str]:
         if isinstance(node, str):
-            text = SPACE_RE.sub(" ", node)
+            text = LONG_WORD_RE.sub(_breakable, SPACE_RE.sub(" ", node))
             return [string(text)] if text else []
         classes = node.classes
         if classes & HIDDEN or node.tag in SKIPPED_TAGS:
@@ -287,9 +308,13 @@ class _Writer:
             return [f"heading(level: {1 if tag == 'h2' else 2}, {self.trimmed(node)})"]
         if tag in {"p", "dt", "dd"}:
             content = self.trimmed(node)
+            if not content:
+                return []
             if tag == "dt":
-                return [f"block(above: 3mm, below: 1mm, strong({content}))"] if content else []
-            return [f"block(above: 0pt, par({styled(content, classes)}))"] if content else []
+                return [f"block(above: 3mm, below: 1mm, strong({content}))"]
+            if tag == "dd":  # right under its term
+                return [f"block(above: 0pt, par({content}))"]
+            return [f"par({styled(content, classes)})"]
         if tag in {"ul", "ol"}:
             return self.listing(node)
         if tag == "table":
@@ -310,7 +335,9 @@ class _Writer:
     def listing(self, node: Node) -> list[str]:
         items = node.elements("li")
         if node.classes & {"heat-legend", "map-legend"}:  # a legend: one flowing line
-            legend = ", h(0.9em), ".join(styled(self.trimmed(li), li.classes) for li in items)
+            # Each entry a box: a swatch never ends a line apart from its label.
+            entries = (f"box({styled(self.trimmed(li), li.classes)})" for li in items)
+            legend = ", h(0.9em), ".join(entries)
             return [f"block(text(size: 8pt, ({legend},).join()))"] if items else []
         contents = [styled(self.trimmed(li) or '""', node.classes) for li in items]
         function = "enum" if node.tag == "ol" else "list"
@@ -430,14 +457,13 @@ def column_widths(groups: list[tuple[str, list[Node]]]) -> list[str]:
 
 
 PREAMBLE = """#set document(title: {title}, author: {author})
-#set text(font: ({font}, "Libertinus Serif"), size: 9pt, lang: {language}, fill: rgb("#212529"))
+#set text(font: ({fonts}, "Libertinus Serif"), size: 9pt, lang: {language}, fill: rgb("#212529"))
 #set page(paper: "a4", margin: (top: 18mm, bottom: 20mm, x: 15mm), footer: context {{
   if counter(page).get().first() > 1 {{
     set text(size: 8pt, fill: rgb("#595959"))
-    {footer}
-    h(1fr)
     let total = str(counter(page).final().first())
-    {before} + counter(page).display() + {between} + total + {after}
+    let number = {before} + counter(page).display() + {between} + total + {after}
+    grid(columns: (1fr, auto), column-gutter: 5mm, {footer}, number)
   }}
 }})
 #set par(justify: false, spacing: 2.5mm)
@@ -448,6 +474,7 @@ PREAMBLE = """#set document(title: {title}, author: {author})
 #show title: set text(size: 20pt)
 #show title: set block(below: 6mm)
 #show table: set block(below: 3mm)
+#show table: set text(hyphenate: true)
 #show outline.entry.where(level: 1): set block(above: 1.5mm)
 """
 
@@ -491,7 +518,7 @@ def html_to_typst(html: str) -> str:
     preamble = PREAMBLE.format(
         title=string(title),
         author=string(author),
-        font=string(FONT),
+        fonts=", ".join(string(font) for font in FONTS),
         language=string((html_node.attrs.get("lang") if html_node else None) or "de"),
         footer=string(body.attrs.get("data-footer", title)),
         before=string(before),
@@ -524,9 +551,15 @@ def typeset(source: str, *, made: datetime) -> bytes:
     compiler = typst.Compiler(root=str(ROOT), font_paths=_fonts())
     # PDF/UA-1 (accessible PDF, as BITV 2.0 asks of public bodies): tagged, with the title,
     # the language, the headings in order and a text for every figure; Typst refuses otherwise.
-    pdf = compiler.compile(
-        input=source.encode(), format="pdf", timestamp=stamp, pdf_standards="ua-1"
-    )
+    try:
+        pdf = compiler.compile(
+            input=source.encode(), format="pdf", timestamp=stamp, pdf_standards="ua-1"
+        )
+    except typst.TypstError as refused:
+        # PDF/UA also forbids a character no installed font has (a Chinese or Thai name):
+        # the report is still wanted, tagged but without the PDF/UA claim, with a gap there.
+        logger.warning("Bericht-PDF ohne PDF/UA-1: %s", refused.message)
+        pdf = compiler.compile(input=source.encode(), format="pdf", timestamp=stamp)
     if not isinstance(pdf, bytes):  # a list is only returned for one image per page
         raise TypeError("Typst returned no single PDF")
     return pdf
