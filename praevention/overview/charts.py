@@ -14,6 +14,9 @@ GAP = 6
 TEXT = "#212529"
 MUTED = "#595959"
 FALLBACK_COLOUR = "#6c757d"
+# The legend: six departments a row; a short name of up to 15 characters fits its 113 units
+# (DejaVu Sans at 10 units: about 6 a character); a longer one ends in "…", whole in a tooltip.
+LEGEND_COLUMNS, LEGEND_LABEL = 6, 15
 
 
 def _number(value: int) -> str:
@@ -37,7 +40,7 @@ def stacked_bars(chart: dict, *, title: str) -> SafeString:
     sums = [sum(ds["data"][i] for ds in datasets) for i in range(len(labels))]
     largest = max(sums, default=0) or 1
     plot = WIDTH - LABEL_WIDTH - 60
-    legend_rows = (len(datasets) + 5) // 6
+    legend_rows = -(-len(datasets) // LEGEND_COLUMNS)
     height = 24 + len(labels) * (BAR_HEIGHT + GAP) + 14 + legend_rows * 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
@@ -71,13 +74,14 @@ def stacked_bars(chart: dict, *, title: str) -> SafeString:
         y += BAR_HEIGHT + GAP
     y += 6
     for index, dataset in enumerate(datasets):
-        column, row = index % 6, index // 6
-        lx, ly = column * (WIDTH / 6), y + row * 18
+        column, row = index % LEGEND_COLUMNS, index // LEGEND_COLUMNS
+        lx, ly = column * (WIDTH / LEGEND_COLUMNS), y + row * 18
+        label = str(dataset["label"])
         parts.append(
             f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" '
             f'fill="{escape(dataset.get("colour") or FALLBACK_COLOUR)}"/>'
             f'<text x="{lx + 14:.1f}" y="{ly + 9}" fill="{TEXT}">'
-            f"{escape(dataset['label'])}</text>"
+            f"<title>{escape(label)}</title>{escape(_shorten(label, LEGEND_LABEL))}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 – every text above went through escape()
