@@ -21,6 +21,7 @@ from praevention.catalog.models import (
     StrategicGoal,
     TargetGroup,
 )
+from praevention.core.forms import NormalizedModelForm
 
 
 class CatalogEntryAdmin(SimpleHistoryAdmin):
@@ -31,6 +32,7 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
     links and writes each measure's history) replace it.
     """
 
+    form = NormalizedModelForm
     actions = ("archive", "restore", "merge")
 
     def get_list_display(self, request):

@@ -1,7 +1,12 @@
-"""Form fields that turn every malformed id into a German field error."""
+"""Form fields that turn every malformed id into a German field error, and the admin's form
+that normalises master data's texts."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from praevention.core.text import normalize_line, normalize_text
 
 
 class OverflowIsInvalidChoice:
@@ -29,3 +34,27 @@ class SafeModelChoiceField(OverflowIsInvalidChoice, forms.ModelChoiceField):
 
 class SafeModelMultipleChoiceField(OverflowIsInvalidChoice, forms.ModelMultipleChoiceField):
     pass
+
+
+class NormalizedModelForm(forms.ModelForm):
+    """The admin's form for master data: every text is stored as the app's own forms store it
+    (core.text, STYLE habit 14): a one-line field (CharField) through `normalize_line`, a
+    text (TextField) through `normalize_text`. A name pasted with a bell, an escape or a BOM
+    would otherwise reach every page, export and the PDF (where Typst refuses it)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, str):
+                continue
+            try:
+                field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.TextField):
+                cleaned[name] = normalize_text(value)
+            elif isinstance(field, models.CharField) and not field.choices:
+                cleaned[name] = normalize_line(value)
+            if not cleaned[name] and not field.blank:
+                self.add_error(name, _("Bitte füllen Sie dieses Feld aus."))
+        return cleaned

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from praevention.core.forms import NormalizedModelForm
 from praevention.network.models import Department, Person
 
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
+    form = NormalizedModelForm
     list_display = ("name", "short_name", "kind", "colour", "updated_at")
     list_filter = ("kind",)
     # Target of the autocompletes on participations, persons and accounts.
