@@ -265,10 +265,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors": {"()": "praevention.core.logging.ClientErrorWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # On the handler, not a logger: Django logs refused requests to django.request and to
+    # the django.security.* loggers (DisallowedHost, RequestDataTooBig, …).
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "django.request": {"filters": ["client_errors"]},
-    },
+    "loggers": {"axes": {"level": "WARNING"}},
 }

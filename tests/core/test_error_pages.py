@@ -1,3 +1,6 @@
+import io
+import logging
+
 import pytest
 from django.urls import reverse
 
@@ -44,21 +47,30 @@ def test_server_error_page_is_german(client, koordination, monkeypatch):
     assert "Interner Fehler" in response.content.decode()
 
 
+@pytest.fixture
+def console():
+    """What the operator reads: the console handler LOGGING configures, into a buffer."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    yield buffer
+    handler.setStream(previous)
+
+
 def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_traceback(
-    client, kernteam_ges, koordination, monkeypatch, caplog
+    client, kernteam_ges, koordination, monkeypatch, console
 ):
     client.force_login(kernteam_ges)
-    with caplog.at_level("WARNING", logger="django.request"):
-        assert client.get(reverse("overview:report_xlsx")).status_code == 403
-    refused = [r for r in caplog.records if r.name == "django.request"]
-    assert refused and "Forbidden" in refused[0].getMessage()
-    assert all(record.exc_info is None for record in refused)
+    assert client.get(reverse("overview:report_xlsx")).status_code == 403
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400  # DisallowedHost
+    log = console.getvalue()
+    assert "Forbidden (Permission denied): /bericht/bericht.xlsx" in log
+    assert "Invalid HTTP_HOST header: 'evil.example'" in log
+    assert "Traceback" not in log
 
-    caplog.clear()
     monkeypatch.setattr("praevention.overview.views.render", lambda *a, **k: 1 / 0)
     client.raise_request_exception = False
     client.force_login(koordination)
-    with caplog.at_level("ERROR", logger="django.request"):
-        assert client.get(reverse("overview:report")).status_code == 500
-    failed = [r for r in caplog.records if r.name == "django.request"]
-    assert failed and failed[0].exc_info is not None
+    assert client.get(reverse("overview:report")).status_code == 500
+    log = console.getvalue()
+    assert "Internal Server Error: /bericht/" in log and "Traceback" in log
