@@ -217,7 +217,9 @@ def measure_titles(request):
 
 
 def _next_url(request, fallback):
-    target = request.POST.get("next") or ""
+    """Where to go back to: `next` of the form (POST) or of the link to it (GET), if it is
+    a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback

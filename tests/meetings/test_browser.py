@@ -1,5 +1,6 @@
 """The meetings feature in Chromium: a coordinator records a meeting, a Gesundheitsamt member
-finds the task under "Meine Aufgaben" and marks it done; every new page is axe-clean."""
+finds the task under "Meine Aufgaben", moves its due date and marks it done; every new page
+is axe-clean."""
 
 from urllib.parse import urlparse
 
@@ -81,6 +82,15 @@ def test_coordinator_records_a_meeting_and_the_member_marks_the_task_done(
     log_in(page, kernteam_ges.email)
     mine = page.get_by_role("region", name="Meine Aufgaben")
     assert "Flyer in 20 Kinderarztpraxen auslegen" in mine.inner_text()
+    # The printer is late: the task moves by a week, and the start page shows it again.
+    mine.get_by_role("link", name="Fälligkeit ändern").click()
+    assert violations(page) == []
+    page.get_by_label("fällig am").fill("2026-12-17")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    assert page.get_by_text("ist jetzt am 17.12.2026 fällig.").is_visible()
+    assert "fällig am 17.12.2026" in page.get_by_role("region", name="Meine Aufgaben").inner_text()
+    mine = page.get_by_role("region", name="Meine Aufgaben")
     mine.get_by_role("button", name="Als erledigt markieren").click()
     assert page.get_by_text("Die Aufgabe „Flyer in 20 Kinderarztpraxen auslegen“ ist erledigt.")
     assert (
@@ -114,6 +124,7 @@ def test_meetings_pages_have_no_serious_violations(page):
         f"/sitzungen/{meeting.pk}/bearbeiten/",
         f"/sitzungen/{meeting.pk}/protokoll/",
         "/aufgaben/",
+        f"/aufgaben/{FollowUp.objects.open().order_by('pk').first().pk}/faellig/",
         "/profil/",
         f"/massnahmen/{measure.pk}/",
         "/massnahmen/?stale=1",

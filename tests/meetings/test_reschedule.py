@@ -63,6 +63,16 @@ def test_a_done_or_archived_task_keeps_its_date(client, koordination, follow_up)
     assert FollowUp.objects.get(pk=follow_up.pk).due_on != datetime.date(2027, 3, 15)
 
 
+def test_the_form_goes_back_to_the_page_its_link_was_on(client, kernteam_jug, follow_up):
+    client.force_login(kernteam_jug)
+    meeting_page = reverse("meetings:detail", args=[follow_up.meeting.pk])
+    link = f"{url(follow_up)}?next={meeting_page}"
+    assert link in client.get(meeting_page).content.decode()
+    form = client.get(link).content.decode()
+    assert f'name="next" value="{meeting_page}"' in form
+    assert f'href="{meeting_page}">Abbrechen' in form
+
+
 def test_next_never_leaves_the_site(client, kernteam_jug, follow_up):
     client.force_login(kernteam_jug)
     response = client.post(
