@@ -457,11 +457,13 @@ class LinksColumn(Column):
 
 
 class ChoiceColumn(Column):
-    """A TextChoices field, written as its German label; the code or a short label is read too."""
+    """A TextChoices field, written as its German label; the code, a short label or one of the
+    `words` ({code: other words for it}) is read too."""
 
-    def __init__(self, header, key, choices, **kwargs):
+    def __init__(self, header, key, choices, *, words=None, **kwargs):
         super().__init__(header, key, **kwargs)
         self.choices = choices
+        self.words = words or {}
 
     def labels(self):
         """The short German labels, e.g. ["Idee", "geplant", …]."""
@@ -480,6 +482,8 @@ class ChoiceColumn(Column):
                     options[norm(value)] = value
                     options[norm(label)] = value
                     options[norm(str(label).split(" (")[0])] = value
+                    for word in self.words.get(value, ()):
+                        options[norm(word)] = value
             self._options = options
         return self._options
 
@@ -934,6 +938,16 @@ class ContactColumn(Column):
             ) from None
 
 
+# The words departments' own lists use for a measure's status (besides the labels "Idee",
+# "geplant", "laufend", "pausiert", "abgeschlossen"); only words that mean one status.
+STATUS_WORDS = {
+    Measure.Status.IDEA: ("Projektidee", "Vorschlag"),
+    Measure.Status.PLANNED: ("in Planung", "Planung", "geplant ab", "in Vorbereitung"),
+    Measure.Status.RUNNING: ("läuft", "aktiv", "in Umsetzung", "in Durchführung", "laufende"),
+    Measure.Status.PAUSED: ("ruht", "unterbrochen", "ausgesetzt", "pausiert"),
+    Measure.Status.COMPLETED: ("beendet", "ausgelaufen", "abgeschlossen", "eingestellt"),
+}
+
 COLUMNS = [
     IdColumn("ID", "id", aliases=("Maßnahmen-ID",)),
     TitleColumn(
@@ -963,7 +977,9 @@ COLUMNS = [
         multiline=True,
         synonyms=("Inhalt", "Details", "Erläuterung", "Beschreibung der Maßnahme"),
     ),
-    ChoiceColumn("Status", "status", Measure.Status, width=14, synonyms=("Stand",)),
+    ChoiceColumn(
+        "Status", "status", Measure.Status, width=14, synonyms=("Stand",), words=STATUS_WORDS
+    ),
     DateColumn(
         "Beginn",
         "start_date",

@@ -446,3 +446,21 @@ def test_an_update_clears_relations_left_empty_and_keeps_the_others(coordinator,
     assert not measure.target_groups.exists()
     assert list(measure.life_phases.all()) == [phase]
     assert [f.name for f in measure.fields_of_action.all()] == ["Teilhabe"]
+
+
+def test_the_status_words_departments_use_are_understood(coordinator, jugendamt):
+    """Departments' own lists say "aktiv" or "in Planung", not the app's labels."""
+    words = {
+        "aktiv": "running",
+        "läuft": "running",
+        "In Planung": "planned",
+        "beendet": "completed",
+        "ausgelaufen": "completed",
+        "ruht": "paused",
+        "unterbrochen": "paused",
+        "Projektidee": "idea",
+    }
+    rows = [row(i, Status=word) for i, word in enumerate(words)]
+    import_file(coordinator, "status.csv", csv_bytes(rows))
+    stored = dict(Measure.objects.values_list("title", "status"))
+    assert [stored[f"Importierte Maßnahme {i}"] for i in range(len(words))] == list(words.values())
