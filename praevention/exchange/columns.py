@@ -942,7 +942,7 @@ class ContactColumn(Column):
 # "geplant", "laufend", "pausiert", "abgeschlossen"); only words that mean one status.
 STATUS_WORDS = {
     Measure.Status.IDEA: ("Projektidee", "Vorschlag"),
-    Measure.Status.PLANNED: ("in Planung", "Planung", "geplant ab", "in Vorbereitung"),
+    Measure.Status.PLANNED: ("in Planung", "Planung", "in Vorbereitung"),
     Measure.Status.RUNNING: ("läuft", "aktiv", "in Umsetzung", "in Durchführung", "laufende"),
     Measure.Status.PAUSED: ("ruht", "unterbrochen", "ausgesetzt", "pausiert"),
     Measure.Status.COMPLETED: ("beendet", "ausgelaufen", "abgeschlossen", "eingestellt"),
