@@ -11,13 +11,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from praevention.measures.filters import MeasureFilter
-from praevention.measures.models import Measure
+from praevention.measures.models import Measure, validate_plausible_year
 from praevention.overview import selectors
 
 SNAPSHOT_FORMAT = 1
@@ -322,10 +323,15 @@ def since_of(data, *, before=None) -> Since:
                 "„%(value)s“ ist kein Datum; bitte als TT.MM.JJJJ wählen (z. B. 01.10.2026)."
             ) % {"value": raw_day[:20]}
         else:
-            if since.day > timezone.localdate():
-                since.error = _(
-                    "Das Vergleichsdatum liegt in der Zukunft; bitte ein früheres wählen."
-                )
+            try:
+                validate_plausible_year(since.day)  # the years of the whole app (1990–2100)
+            except ValidationError as implausible:
+                since.error = implausible.messages[0]
+            else:
+                if since.day > timezone.localdate():
+                    since.error = _(
+                        "Das Vergleichsdatum liegt in der Zukunft; bitte ein früheres wählen."
+                    )
     return since
 
 

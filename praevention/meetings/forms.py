@@ -129,12 +129,12 @@ class FollowUpRescheduleForm(PlausibleDatesMixin, forms.ModelForm):
         fields = ["due_on"]
         widgets = {"due_on": DATE}
 
+    DONE_MESSAGE = _("Eine erledigte Aufgabe hat keine Fälligkeit mehr: erst wieder öffnen.")
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.is_open:
-            raise ValidationError(
-                _("Eine erledigte Aufgabe hat keine Fälligkeit mehr: erst wieder öffnen.")
-            )
+            raise ValidationError(self.DONE_MESSAGE)
         return cleaned
 
 

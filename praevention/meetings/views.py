@@ -245,6 +245,7 @@ def follow_up_reschedule(request, pk):
     follow_up = get_object_or_404(FollowUp.objects.with_relations(), pk=pk)
     require(policy.can_change_follow_up(request.user, follow_up))
     back = _next_url(request, reverse("meetings:tasks"))
+    due_on = follow_up.due_on  # as stored: a refused form must not show its date as current
     form = FollowUpRescheduleForm(request.POST or None, instance=follow_up)
     if request.method == "POST" and form.is_valid():
         services.follow_up_reschedule(
@@ -262,7 +263,7 @@ def follow_up_reschedule(request, pk):
     return render(
         request,
         "meetings/follow_up_reschedule.html",
-        {"nav": "meetings", "form": form, "follow_up": follow_up, "next": back},
+        {"nav": "meetings", "form": form, "follow_up": follow_up, "due_on": due_on, "next": back},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -323,3 +323,11 @@ def test_a_long_list_of_changes_shows_the_first_fifty_and_counts_the_rest(
     pdf = client.get(reverse("overview:report_pdf"), {"seit_datum": "2020-01-01"}).content
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).split())
     assert "▲ 63 neue Maßnahmen" in text and "… und 13 weitere" in text
+
+
+def test_a_comparison_date_in_an_implausible_year_is_a_german_400(client, koordination):
+    client.force_login(koordination)
+    for url in (reverse("overview:report"), reverse("overview:report_pdf")):
+        response = client.get(url, {"seit_datum": "0001-01-01"})
+        assert response.status_code == 400
+        assert "Das Jahr 1 ist nicht plausibel" in response.content.decode()

@@ -79,3 +79,25 @@ def test_next_never_leaves_the_site(client, kernteam_jug, follow_up):
         url(follow_up), {"due_on": "2027-03-15", "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("meetings:tasks")
+
+
+def test_a_refused_date_is_not_shown_as_the_current_one(client, koordination, follow_up):
+    client.force_login(koordination)
+    before = follow_up.due_on
+    follow_up.status = FollowUp.Status.DONE  # a valid date, refused for the task
+    follow_up.done_at = follow_up.created_at
+    follow_up.save()
+    response = client.post(url(follow_up), {"due_on": "2027-03-15"})
+    assert response.status_code == 400
+    shown = before.strftime("%d.%m.%Y")
+    assert f"bisher fällig am {shown}" in response.content.decode()
+
+
+def test_a_done_task_says_so_before_anything_is_typed(client, koordination, follow_up):
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.done_at = follow_up.created_at
+    follow_up.save()
+    client.force_login(koordination)
+    page = client.get(url(follow_up)).content.decode()
+    assert "Eine erledigte Aufgabe hat keine Fälligkeit mehr: erst wieder öffnen." in page
+    assert 'name="due_on"' not in page

@@ -203,3 +203,9 @@ def test_the_social_space_matrix_credits_the_lor_data(client, koordination):
     client.force_login(koordination)
     html = client.get(reverse("overview:matrix", args=["sozialraeume"])).content.decode()
     assert "Lebensweltlich orientierte Räume (LOR) 01.01.2021, Amt für Statistik" in html
+
+
+def test_the_reports_planungsraum_table_names_its_first_column(coordinator, network):
+    page = coordinator.get(reverse("overview:report")).content.decode()
+    table = page[page.index("dieselben Zahlen wie in der Karte") :]
+    assert '<th scope="col" class="row-heading">Planungsraum</th>' in table
