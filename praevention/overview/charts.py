@@ -31,13 +31,15 @@ def _shorten(text: str, limit: int = 34) -> str:
 def stacked_bars(chart: dict, *, title: str) -> SafeString:
     """A horizontal stacked bar chart from `Matrix.chart_data()` ({labels, datasets}).
 
-    One bar per row, one coloured segment per department (its colour from the network), the
-    row's sum at the bar's end and a legend of the departments below. Returns safe SVG markup;
+    One bar per row, one coloured segment per department (its colour from the network), at the
+    bar's end the row's total (`chart["totals"]`, each measure once; else the segments' sum) and
+    a legend of the departments below. Returns safe SVG markup;
     every text is escaped here.
     """
     labels = chart["labels"]
     datasets = chart["datasets"]
     sums = [sum(ds["data"][i] for ds in datasets) for i in range(len(labels))]
+    ends = chart.get("totals") or sums
     largest = max(sums, default=0) or 1
     plot = WIDTH - LABEL_WIDTH - 60
     legend_rows = -(-len(datasets) // LEGEND_COLUMNS)
@@ -69,7 +71,7 @@ def stacked_bars(chart: dict, *, title: str) -> SafeString:
             x += width
         parts.append(
             f'<text x="{x + 4:.1f}" y="{y + BAR_HEIGHT - 3}" fill="{TEXT}">'
-            f"{_number(sums[index])}</text>"
+            f"{_number(ends[index])}</text>"
         )
         y += BAR_HEIGHT + GAP
     y += 6

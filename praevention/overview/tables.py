@@ -141,6 +141,9 @@ class Matrix:
             "title": str(self.title),
             "axis": _("%(unit)s je Fachbereich, gestapelt") % {"unit": self.quantity.unit},
             "labels": [row.label for row in rows],
+            # The number at a bar's end: the row's total, each measure once (a measure of two
+            # departments is in two segments). Department × department has no such total.
+            "totals": None if self.slug == "fachbereiche" else [row.total for row in rows],
             "datasets": datasets,
         }
 
