@@ -57,4 +57,23 @@ class NormalizedModelForm(forms.ModelForm):
                 cleaned[name] = normalize_line(value)
             if not cleaned[name] and not field.blank:
                 self.add_error(name, _("Bitte füllen Sie dieses Feld aus."))
+            elif field.unique and cleaned[name]:
+                self._refuse_other_spelling(name, cleaned[name])
         return cleaned
+
+    def _refuse_other_spelling(self, name, value):
+        """A unique name must differ from the others in more than letter case: the import
+        finds entries by `match_key`, so "JUGENDAMT" next to "Jugendamt" would be ambiguous."""
+        others = self._meta.model._default_manager.exclude(pk=self.instance.pk)
+        existing = others.filter(**{f"{name}__iexact": value}).values_list(name, flat=True)
+        same = next((other for other in existing if other != value), None)
+        if same is not None:
+            self.add_error(
+                name,
+                _(
+                    "Es gibt schon „%(existing)s“; Namen, die sich nur in Groß- und "
+                    "Kleinschreibung unterscheiden, verwechselt der Import. Bitte den "
+                    "vorhandenen Eintrag verwenden oder anders benennen."
+                )
+                % {"existing": same},
+            )
