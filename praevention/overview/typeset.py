@@ -89,9 +89,10 @@ SPACE_RE = re.compile(r"[ \t\n\f\r]+")
 # "non-XML character"): controls, the byte order mark, non-characters. Left out of the PDF.
 UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]")
 # A word longer than this gets a break opportunity (zero-width space) every BREAK_EVERY
-# characters, so that it wraps inside its column instead of running over the next one.
+# characters, so that it wraps inside its column instead of running over the next one; a
+# hyphen or slash is a break opportunity already ("open-data-product-berlin-lor-geodata").
 LONG_WORD, BREAK_EVERY = 30, 15
-LONG_WORD_RE = re.compile(rf"[^ \t\n\f\r\u200b]{{{LONG_WORD + 1},}}")
+LONG_WORD_RE = re.compile(rf"[^ \t\n\f\r\u200b/-]{{{LONG_WORD + 1},}}")
 SHORT_TEXT = 16  # characters: a table column of figures, dates or short labels
 ESCAPES = {"n": "\n", "\\": "\\", '"': '"'}
 # A4 less the page margins (15 mm each side), upright and across; 1 mm = 2.835 pt.

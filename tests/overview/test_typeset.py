@@ -215,3 +215,9 @@ def test_an_edition_title_on_the_cover_does_not_overlap_the_next_line():
     )
     assert "block(above: 0pt, par(text(" not in source  # paragraphs keep their spacing
     assert 'size: 15pt, weight: "bold", "Jugendhilfeausschuss 12.03.2027"' in source
+
+
+def test_a_long_name_with_hyphens_is_copied_from_the_pdf_as_written():
+    """Only words without a break of their own get invisible break opportunities."""
+    credit = "open-data-product-berlin-lor-geodata, CC BY 4.0"
+    assert credit in pdf_of(html_page(f"<p>{credit}</p>"))
