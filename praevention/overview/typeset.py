@@ -279,10 +279,12 @@ class _Writer:
         run: list[str] = []
 
         def end_paragraph() -> None:
+            # Text right inside a container (a figcaption "small text-body-secondary") takes
+            # the container's style.
             content = join([part for part in run if part != string(" ")])
             run.clear()
             if content:
-                statements.append(f"par({content})")
+                statements.append(f"par({styled(content, node.classes)})")
 
         for child in node.children:
             if isinstance(child, Node) and child.tag in BLOCK_TAGS:

@@ -221,3 +221,11 @@ def test_a_long_name_with_hyphens_is_copied_from_the_pdf_as_written():
     """Only words without a break of their own get invisible break opportunities."""
     credit = "open-data-product-berlin-lor-geodata, CC BY 4.0"
     assert credit in pdf_of(html_page(f"<p>{credit}</p>"))
+
+
+def test_a_figure_caption_is_small_and_muted_as_on_the_page():
+    source = html_to_typst(
+        html_page('<figure><figcaption class="small text-body-secondary">Hinweis</figcaption>'
+                  "</figure>")
+    )  # fmt: skip
+    assert 'par(text(fill: rgb("#595959"), size: 8pt, "Hinweis"))' in source
