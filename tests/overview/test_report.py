@@ -149,3 +149,10 @@ def test_the_export_lists_gaps_and_expiring_measures(coordinator, network):
     assert threatened[1] == (network.d.name, network.p4.name, 1)
     goals = [r[1] for r in book["Ziele ohne Maßnahme"].iter_rows(values_only=True, min_row=2)]
     assert goals == ["Schulabschluss für alle", "Übergänge gelingen"]
+
+
+def test_the_report_says_what_it_counts_and_how_the_funding_table_differs(coordinator, network):
+    page = coordinator.get(URL, {"zaehlen": "teilnehmende"}).content.decode()
+    assert "Teilnehmende (geplant): geplante Teilnehmende pro Jahr" in page
+    assert "(geplant) (" not in page
+    assert "diese Übersicht ordnet es nur der Federführung zu" in page
