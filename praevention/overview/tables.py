@@ -24,14 +24,17 @@ MATRIX_TITLES = {
 MATRIX_SLUGS = list(MATRIX_TITLES)
 
 
-def heat_scale(maximum, levels=HEAT_LEVELS):
-    """Upper bounds of the colour levels: geometric, so 3 and 3,000 measures both show a spread.
+def heat_scale(maximum, levels=HEAT_LEVELS, minimum=1):
+    """Upper bounds of the colour levels: geometric from the smallest non-zero cell (`minimum`,
+    1 for counts) to the largest, so 3 and 3,000 measures both show a spread, and so do
+    budgets from 6.000 to 980.000 € (a scale from 1 put them all into the top two levels).
 
     The last bound is the maximum itself; small matrices get fewer, exact levels.
     """
+    low = max(1, min(minimum, maximum))
     bounds = []
     for step in range(1, levels + 1):
-        bound = max(1, round(maximum ** (step / levels))) if maximum > 0 else 0
+        bound = max(1, round(low * (maximum / low) ** (step / levels))) if maximum > 0 else 0
         if bound > 0 and (not bounds or bound > bounds[-1]):
             bounds.append(bound)
     if bounds:
@@ -173,7 +176,7 @@ def build_table(
     shown = [
         n for (row, col), n in counts.cells.items() if row in keys and not (diagonal and row == col)
     ]
-    bounds = heat_scale(max(shown, default=0))
+    bounds = heat_scale(max(shown, default=0), minimum=min((n for n in shown if n > 0), default=1))
     rows = []
     for spec in specs:
         cells = []

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 
 from praevention.overview.tables import heat_legend, heat_level, heat_scale
@@ -257,3 +258,12 @@ def test_heat_scale_is_geometric_and_the_top_bucket_is_darkest():
     assert bounds[-1] == 2000 and len(bounds) == 5
     assert [heat_level(v, bounds) for v in (0, 1, 5, 6, 2000)] == [0, 1, 1, 2, 5]
     assert heat_legend(heat_scale(8)) == [(0, "0"), (2, "1–2"), (3, "3"), (4, "4–5"), (5, "6–8")]
+
+
+def test_euro_sums_spread_over_the_colours_from_the_smallest_to_the_largest_cell():
+    """Budgets start at thousands: a scale from 1 put every cell into the top two levels."""
+    bounds = heat_scale(980_000, minimum=6_000)
+    assert bounds[0] > 6_000 and bounds[-1] == 980_000 and len(bounds) == 5
+    levels = {heat_level(value, bounds) for value in (6_000, 20_000, 70_000, 250_000, 980_000)}
+    assert levels == {1, 2, 3, 4, 5}
+    assert heat_legend(bounds)[1] == (1, f"1–{intcomma(bounds[0])}")
