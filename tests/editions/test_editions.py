@@ -300,6 +300,10 @@ def test_an_edition_compared_with_a_date_before_it(client, koordination, small_n
     url = reverse("editions:detail", args=[edition.pk])
     response = client.get(url, {"seit_datum": "2026-06-01"})
     assert response.status_code == 200
+    # Compared with a date, not with a report: the heading says so.
+    assert '<h2 id="report-progress" class="h4">Seit dem 1. Juni 2026</h2>' in (
+        response.content.decode()
+    )
     assert [title for _pk, title in response.context["progress"].new] == ["Neu vor dem Ausschuss"]
     response = client.get(url, {"seit_datum": edition.created_at.date().isoformat()})
     assert response.status_code == 400
