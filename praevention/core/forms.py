@@ -1,6 +1,8 @@
 """Form fields that turn every malformed id into a German field error, and the admin's form
 that normalises master data's texts."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -37,29 +39,42 @@ class SafeModelMultipleChoiceField(OverflowIsInvalidChoice, forms.ModelMultipleC
 
 
 class NormalizedModelForm(forms.ModelForm):
-    """The admin's form for master data: every text is stored as the app's own forms store it
-    (core.text, STYLE habit 14): a one-line field (CharField) through `normalize_line`, a
-    text (TextField) through `normalize_text`. A name pasted with a bell, an escape or a BOM
-    would otherwise reach every page, export and the PDF (where Typst refuses it)."""
+    """A model form whose texts are stored as every text of the app (core.text, STYLE habit
+    14); a text that is empty afterwards counts as missing. The admin's master data uses it
+    as it is: a name pasted with a bell, an escape or a BOM would otherwise reach every page,
+    export and the PDF (where Typst refuses it)."""
+
+    def normalizers(self) -> dict[str, Callable[[str], str]]:
+        """{field name: normalize_line | normalize_text}: by the model field's type, a
+        one-line field (CharField without choices) or a text (TextField)."""
+        found: dict[str, Callable[[str], str]] = {}
+        for name in self.fields:
+            field = self._model_field(name)
+            if isinstance(field, models.TextField):
+                found[name] = normalize_text
+            elif isinstance(field, models.CharField) and not field.choices:
+                found[name] = normalize_line
+        return found
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in list(cleaned.items()):
+        for name, normalize in self.normalizers().items():
+            value = cleaned.get(name)
             if not isinstance(value, str):
                 continue
-            try:
-                field = self._meta.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if isinstance(field, models.TextField):
-                cleaned[name] = normalize_text(value)
-            elif isinstance(field, models.CharField) and not field.choices:
-                cleaned[name] = normalize_line(value)
-            if not cleaned[name] and not field.blank:
+            cleaned[name] = normalize(value)
+            field = self._model_field(name)
+            if not cleaned[name] and self.fields[name].required:
                 self.add_error(name, _("Bitte füllen Sie dieses Feld aus."))
-            elif field.unique and cleaned[name]:
+            elif field is not None and field.unique and cleaned[name]:
                 self._refuse_other_spelling(name, cleaned[name])
         return cleaned
+
+    def _model_field(self, name):
+        try:
+            return self._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
 
     def _refuse_other_spelling(self, name, value):
         """A unique name must differ from the others in more than letter case: the import

@@ -14,7 +14,7 @@ import unicodedata
 # and embeddings/isolates (Unicode category Cf, minus nothing we need).
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Control characters other than tab and newline (category Cc): never meant in a text field.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def normalize_text(value: str) -> str:
@@ -25,7 +25,7 @@ def normalize_text(value: str) -> str:
     text = unicodedata.normalize("NFC", value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub("", text)
+    text = CONTROL.sub("", text)
     return text.strip()
 
 

@@ -8,7 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
+from praevention.core.forms import (
+    NormalizedModelForm,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+)
 from praevention.core.text import normalize_line, normalize_text
 from praevention.measures.models import Measure, validate_plausible_year
 from praevention.meetings.models import Comment, Decision, DigestSetting, FollowUp, Meeting
@@ -79,26 +83,17 @@ class MeasureByTitleField(forms.CharField):
         return measure
 
 
-class NormalizedTextForm(forms.ModelForm):
-    """Normalises the listed text fields; text that is empty afterwards counts as missing."""
+class NormalizedTextForm(NormalizedModelForm):
+    """Normalises the listed text fields (core.forms.NormalizedModelForm does the rest)."""
 
     LINE_FIELDS: tuple = ()
     TEXT_FIELDS: tuple = ()
 
-    def clean(self):
-        cleaned = super().clean()
-        for names, normalize in (
-            (self.LINE_FIELDS, normalize_line),
-            (self.TEXT_FIELDS, normalize_text),
-        ):
-            for name in names:
-                value = cleaned.get(name)
-                if value is None:
-                    continue
-                cleaned[name] = normalize(value)
-                if not cleaned[name] and self.fields[name].required:
-                    self.add_error(name, _("Bitte füllen Sie dieses Feld aus."))
-        return cleaned
+    def normalizers(self):
+        return {
+            **dict.fromkeys(self.LINE_FIELDS, normalize_line),
+            **dict.fromkeys(self.TEXT_FIELDS, normalize_text),
+        }
 
 
 class PlausibleDatesMixin:

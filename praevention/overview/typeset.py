@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from praevention.core.text import CONTROL
+
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
@@ -86,8 +88,9 @@ TAG_RE = re.compile(r"<[^>]+>")
 # HTML's white space (a no-break space is text, not white space).
 SPACE_RE = re.compile(r"[ \t\n\f\r]+")
 # Characters no font shows and Typst refuses (in text: "could not be displayed", in an SVG:
-# "non-XML character"): controls, the byte order mark, non-characters. Left out of the PDF.
-UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]")
+# "non-XML character"): the control characters core.text removes from stored text (older
+# data may still hold them), the byte order mark, non-characters. Left out of the PDF.
+UNPRINTABLE_RE = re.compile(f"{CONTROL.pattern}|[\ufeff\ufdd0-\ufdef\ufffe\uffff]")
 # A word longer than this gets a break opportunity (zero-width space) every BREAK_EVERY
 # characters, so that it wraps inside its column instead of running over the next one; a
 # hyphen or slash is a break opportunity already ("open-data-product-berlin-lor-geodata").
