@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from praevention.accounts.policy import allowed_if
-from praevention.overview import cache, exports, extensions, maps, pages, pdf, policy, tables
+from praevention.core import cache
+from praevention.overview import exports, extensions, maps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
 
 
