@@ -13,6 +13,7 @@ never serves stale pages. On PostgreSQL the token changes when the writing trans
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -109,7 +110,7 @@ SQLITE_NEW_TOKEN = (
 )
 
 
-def trigger_statements(vendor, tables):
+def trigger_statements(vendor: str, tables: Iterable[str]) -> list[str]:
     """The SQL that makes every write to `tables` set a new data version, idempotently."""
     if vendor == "postgresql":
         statements = [POSTGRES_FUNCTION]
@@ -140,7 +141,7 @@ def trigger_statements(vendor, tables):
     return []
 
 
-def install_triggers(sender, apps, using, **kwargs):
+def install_triggers(sender: Any, apps: Any, using: str, **kwargs: Any) -> None:
     """post_migrate: (re)create the triggers on every watched table, new ones included.
 
     On other databases no trigger is made and `current_token()` stays None: no caching.

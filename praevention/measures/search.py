@@ -341,7 +341,7 @@ def similar_titles(queryset, title: str, limit: int = 5):
     if connection.vendor == "postgresql":
         return (
             queryset.filter(folded_title__trigram_similar=folded)
-            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .annotate(similarity=TrigramSimilarity("folded_title", folded))
             .filter(similarity__gte=DUPLICATE_THRESHOLD)
             .order_by("-similarity", "title")[:limit]
         )
@@ -405,7 +405,8 @@ def highlight(text: str, query: str | None) -> SafeString:
     words = terms(query)
     if not words:
         return conditional_escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in _spans(text, words):
         parts.append(conditional_escape(text[last:start]))
         parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")

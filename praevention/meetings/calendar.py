@@ -37,8 +37,8 @@ def meeting_ics(meeting, url: str) -> bytes:
         if person.user.email:
             attendee = vCalAddress(f"mailto:{person.user.email}")
             attendee.params["cn"] = vText(str(person.user))
-            event.add("attendee", attendee, encode=0)
+            event.add("attendee", attendee, encode=False)
     if getattr(settings, "DEFAULT_FROM_EMAIL", ""):
-        event.add("organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}"), encode=0)
+        event.add("organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}"), encode=False)
     cal.add_component(event)
     return cal.to_ical()

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,10 @@ from praevention.measures.models import Measure
 from praevention.meetings.models import Comment, Decision, FollowUp, Meeting
 from praevention.network.models import Department, Person
 
+Tracked = TypeVar("Tracked", Meeting, Decision, FollowUp, Comment)
 
-def _save(obj, by: User | None):
+
+def _save(obj: Tracked, by: User | None) -> Tracked:
     """Validate (German messages), save, and record `by` in the history."""
     obj._history_user = by
     obj.full_clean()
