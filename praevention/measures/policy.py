@@ -46,6 +46,11 @@ def can_restore(user: Visitor, measure: Measure) -> bool:
     return can_edit(user, measure)
 
 
+def can_publish(user: Visitor) -> bool:
+    """Coordinators decide which measures the public HSDS API shows (issue #25: opt-in)."""
+    return is_network_member(user) and user.is_coordinator
+
+
 def can_view_history(user: Visitor, measure: Measure) -> bool:
     return can_view(user, measure)
 
