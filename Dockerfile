@@ -4,9 +4,9 @@ FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-# The PDF report (Typst) sets its text in DejaVu Sans and emoji in Noto Color Emoji.
+# The PDF report (Typst) sets its text in DejaVu Sans, other scripts in Noto Sans, emoji in Noto Color Emoji.
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      fonts-dejavu-core fonts-noto-color-emoji \
+      fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/app app

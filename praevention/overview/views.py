@@ -117,6 +117,7 @@ def report(request):
             "can_freeze": edition_policy.can_freeze(request.user),
             "query_string": context["scope"].query_string(),
             "since": since,
+            "unprintable": pdf.unprintable(context),
             **context,
         },
         status=400 if context["scope"].invalid or since.error else 200,
