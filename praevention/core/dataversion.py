@@ -13,6 +13,7 @@ never serves stale pages. On PostgreSQL the token changes when the writing trans
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,6 +47,15 @@ def current_token() -> str | None:
     Each page that caches its figures reads it once (`core.cache.remember`).
     """
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def current_version() -> tuple[str, datetime.datetime | None] | None:
+    """(token, when it was set) of the data as it is now; None when no write has set one.
+
+    One query. `changed_at` is the database's clock at the write (None for a token written
+    before the column existed); the HSDS API sends it as Last-Modified and the token as ETag.
+    """
+    return DataVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
 
 
 def project_labels() -> list[str]:
@@ -95,17 +105,21 @@ BEGIN
     IF coalesce(current_setting('praevention.data_version_renewed', true), '')
             <> statement_timestamp()::text THEN
         PERFORM set_config('praevention.data_version_renewed', statement_timestamp()::text, true);
-        INSERT INTO core_dataversion (id, token) VALUES (1, gen_random_uuid()::text)
-        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+        INSERT INTO core_dataversion (id, token, changed_at)
+        VALUES (1, gen_random_uuid()::text, clock_timestamp())
+        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at;
     END IF;
     RETURN NULL;
 END
 $$
 """
 # No upsert: an outer INSERT OR IGNORE (Django's m2m add) would impose IGNORE on it.
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 SQLITE_NEW_TOKEN = (
-    "UPDATE core_dataversion SET token = lower(hex(randomblob(16))) WHERE id = 1; "
-    "INSERT INTO core_dataversion (id, token) SELECT 1, lower(hex(randomblob(16))) "
+    f"UPDATE core_dataversion SET token = lower(hex(randomblob(16))), changed_at = {SQLITE_NOW} "
+    "WHERE id = 1; "
+    "INSERT INTO core_dataversion (id, token, changed_at) "
+    f"SELECT 1, lower(hex(randomblob(16))), {SQLITE_NOW} "
     "WHERE NOT EXISTS (SELECT 1 FROM core_dataversion WHERE id = 1)"
 )
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from praevention.accounts.policy import Visitor, department_id, is_network_member
+from praevention.accounts.policy import Visitor, department_id, is_coordinator, is_network_member
 from praevention.measures.models import Measure
 from praevention.measures.rules import LEAD
 
@@ -44,6 +44,11 @@ def can_archive(user: Visitor, measure: Measure) -> bool:
 
 def can_restore(user: Visitor, measure: Measure) -> bool:
     return can_edit(user, measure)
+
+
+def can_publish(user: Visitor) -> bool:
+    """Coordinators decide which measures the public HSDS API shows (issue #25: opt-in)."""
+    return is_coordinator(user)
 
 
 def can_view_history(user: Visitor, measure: Measure) -> bool:

@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
@@ -58,6 +61,7 @@ class MeasureListView(ListView):
             filter=self.filterset,
             query_string=query.urlencode(),
             can_create=policy.can_create(self.request.user),
+            can_publish=policy.can_publish(self.request.user),
             **kwargs,
         )
 
@@ -78,6 +82,8 @@ def detail(request, pk):
             "measure": measure,
             "can_edit": policy.can_edit(request.user, measure),
             "can_confirm": policy.can_confirm(request.user, measure),
+            "can_publish": policy.can_publish(request.user),
+            "publication": measure.publication_changes.select_related("changed_by").last(),
         },
     )
 
@@ -215,3 +221,39 @@ def confirm(request, pk):
     services.measure_confirm(measure=measure, by=request.user)
     messages.success(request, _("Danke! Der Eintrag ist als aktuell bestätigt."))
     return redirect(measure)
+
+
+@require_http_methods(["POST"])
+def publish(request):
+    """Coordinators mark the chosen measures "öffentlich" for the HSDS API, or take the mark
+    back (`public` = 1 or 0), from the list in bulk or from a measure's page. Raises no
+    version: an edit open meanwhile saves without a conflict."""
+    require(policy.can_publish(request.user))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("measures:list")
+    public = request.POST.get("public")
+    ids = request.POST.getlist("measure")
+    if public not in ("0", "1") or not all(value.isdigit() for value in ids):
+        messages.error(request, _("Die Auswahl war ungültig; es wurde nichts geändert."))
+        return redirect(back)
+    if not ids:
+        messages.error(request, _("Bitte mindestens eine Maßnahme auswählen."))
+        return redirect(back)
+    changed = services.measures_set_public(
+        measure_ids=[int(value) for value in ids], public=public == "1", by=request.user
+    )
+    if public == "1":
+        text = ngettext(
+            "%(count)d Maßnahme ist jetzt öffentlich.",
+            "%(count)d Maßnahmen sind jetzt öffentlich.",
+            changed,
+        )
+    else:
+        text = ngettext(
+            "%(count)d Maßnahme ist nicht mehr öffentlich.",
+            "%(count)d Maßnahmen sind nicht mehr öffentlich.",
+            changed,
+        )
+    messages.success(request, text % {"count": changed})
+    return redirect(back)

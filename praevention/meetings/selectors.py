@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from praevention.accounts.models import User
 from praevention.accounts.policy import Visitor
 from praevention.measures.models import Measure
 from praevention.measures.templatetags.datenstand import stale_figures
@@ -187,3 +188,32 @@ def meeting_for_detail(queryset: QuerySet[Meeting], pk: int) -> Meeting:
         ),
         pk=pk,
     )
+
+
+# How far back a calendar subscription shows meetings: recent minutes stay a click away.
+CALENDAR_FEED_PAST = datetime.timedelta(days=90)
+
+
+def calendar_feed(user: User, now: datetime.datetime | None = None) -> tuple[list, list]:
+    """(meetings, open follow-ups) of a person's calendar subscription; three queries.
+
+    Meetings they take part in or created, from CALENDAR_FEED_PAST ago on (archived ones too:
+    the feed shows them as cancelled), with participants; their open follow-ups.
+    """
+    now = now or timezone.now()
+    person = Person.objects.filter(user=user).first()
+    mine = Q(created_by=user)
+    if person is not None:
+        mine |= Q(participants=person)
+    meetings = list(
+        Meeting.objects.filter(mine, starts_at__gte=now - CALENDAR_FEED_PAST)
+        .distinct()
+        .order_by("starts_at")
+        .prefetch_related(Prefetch("participants", Person.objects.select_related("user")))
+    )
+    follow_ups = (
+        list(FollowUp.objects.open().for_person(person).order_by("due_on", "pk"))
+        if person is not None
+        else []
+    )
+    return meetings, follow_ups

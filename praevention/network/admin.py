@@ -18,7 +18,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "description")
     search_help_text = _("Suche nach Name, Kurzname oder Beschreibung")
     ordering = ("name",)
-    fields = ("name", "short_name", "kind", "colour", "description")
+    fields = ("name", "short_name", "kind", "colour", "description", "public_email")
 
 
 @admin.register(Person)
