@@ -223,7 +223,7 @@ def _read_official_table(path: Path) -> list[SpaceRecord]:
         "bzr": "Bezirksregion (Name)",
         "pgr": "Prognoseraum (Name)",
     }
-    found = {}
+    found: dict[str, SpaceRecord] = {}
     for line, row in _csv_rows(path, set(OFFICIAL_COLUMNS) | set(names.values())):
         where = _("%(path)s, Zeile %(line)d") % {"path": path.name, "line": line}
         for column, level in OFFICIAL_COLUMNS.items():

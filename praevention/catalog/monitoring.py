@@ -126,7 +126,7 @@ def needs(spaces, year: int | None = None) -> tuple[int | None, dict[str, Need]]
                 )
             continue
         below = [v for v in values if v[0].startswith(number) and v[3]]
-        worst = max((v[1] for v in below), default=None)
+        worst = max((v[1] for v in below if v[1] is not None), default=None)
         result[number] = Need(
             year=year,
             status_class=worst,

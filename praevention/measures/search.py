@@ -238,7 +238,7 @@ def _synonym_index() -> dict[tuple[str, ...], list[str]]:
     for synonym in SearchSynonym.objects.only("terms"):
         group = synonym.term_list()
         for term in group:
-            key = tuple(fold(word) for word in WORD.findall(term))
+            key = tuple(fold(word) or "" for word in WORD.findall(term))
             if key:
                 index.setdefault(key, [])
                 index[key] = list(dict.fromkeys([*index[key], *group]))
@@ -269,7 +269,7 @@ def query_terms(text: str | None) -> list[Term]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        folded = [fold(word) for part in tokens[index : index + longest] for word in [part]]
+        folded = [fold(word) or "" for part in tokens[index : index + longest] for word in [part]]
         found = None
         for length in range(min(longest, len(tokens) - index), 0, -1):
             key = tuple(word for part in folded[:length] for word in WORD.findall(part))
@@ -289,7 +289,7 @@ def query_terms(text: str | None) -> list[Term]:
             if (
                 len(rest) == 2
                 and fold(rest[0]) in ("und", "oder")
-                and fold(rest[1]).startswith(fold(base) or "")
+                and (fold(rest[1]) or "").startswith(fold(base) or "")
             ):
                 index += 2
             result.append(Term(token, (_alternative(base),)))
@@ -611,7 +611,7 @@ def similar_titles(queryset, title: str, limit: int = 5):
     if connection.vendor == "postgresql":
         return (
             queryset.filter(folded_title__trigram_similar=folded)
-            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .annotate(similarity=TrigramSimilarity("folded_title", folded))
             .filter(similarity__gte=DUPLICATE_THRESHOLD)
             .order_by("-similarity", "title")[:limit]
         )
@@ -675,7 +675,8 @@ def highlight(text: str, query: str | None) -> SafeString:
     words = terms(query)
     if not words:
         return conditional_escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in _spans(text, words):
         parts.append(conditional_escape(text[last:start]))
         parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")

@@ -11,9 +11,10 @@ of one district differs from Web Mercator by less than a line's width.
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,9 @@ from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
 from praevention.measures.models import Measure
 from praevention.overview.scope import Scope
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 Level = SocialSpace.Level
 WIDTH = 800  # viewBox units; the SVG scales to its container and to A4 in print
 PADDING = 8
@@ -32,7 +36,7 @@ TOLERANCE = 0.6  # Douglas–Peucker tolerance in viewBox units (< 0.2 mm on A4)
 CIRCLE_UNIT = 7.0  # radius of a circle for one measure; area grows with the number
 CACHE_TIMEOUT = 24 * 60 * 60
 LEVELS = {"planungsraeume": Level.PLANUNGSRAUM, "bezirksregionen": Level.BEZIRKSREGION}
-LEVEL_NAMES = {
+LEVEL_NAMES: "dict[str, StrPromise]" = {
     Level.PLANUNGSRAUM: gettext_lazy("Planungsräume"),
     Level.BEZIRKSREGION: gettext_lazy("Bezirksregionen"),
 }
@@ -321,7 +325,7 @@ def running_supply(measures, level) -> dict[str, int]:
     rows = (
         Measure.social_spaces.through.objects.filter(measure__in=running)
         .annotate(length=Length("socialspace__lor_number"))
-        .filter(length__gte=digits)
+        .filter(Q(length__gte=digits))
         .values_list(Substr("socialspace__lor_number", 1, digits))
         .annotate(n=Count("measure", distinct=True))
         .order_by()
