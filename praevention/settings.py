@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "praevention.exchange",
     "praevention.editions",
     "praevention.meetings",
+    # The composition root (demo data for every app): imports all, imported by none.
+    "praevention.demo",
 ]
 
 MIDDLEWARE = [

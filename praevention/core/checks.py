@@ -43,14 +43,15 @@ def mail_server_configured(app_configs=None, **kwargs):
 @checks.register(checks.Tags.caches, deploy=True)
 def shared_cache_configured(app_configs=None, **kwargs):
     """W002 when production keeps its cache in each process's memory (no CACHE_URL): gunicorn
-    runs several workers, so the password-reset limits (accounts/reset.py) would count per
-    worker, a multiple of the limit; figures and import previews merely get computed again."""
+    runs several workers, each computing the overview's figures and PDFs again and keeping
+    its own import previews. (Rate limits do not depend on it: their counters live in the
+    database, core/ratelimit.py.)"""
     backend = settings.CACHES["default"]["BACKEND"]
     if settings.DEBUG or not backend.endswith("locmem.LocMemCache"):
         return []
     return [
         checks.Warning(
-            "The cache lives in each worker's memory: rate limits count per worker.",
+            "The cache lives in each worker's memory: every worker computes figures again.",
             hint=(
                 "Set CACHE_URL to a cache all workers share, e.g. "
                 "CACHE_URL=dbcache://praevention_cache (the Docker image runs "
