@@ -258,6 +258,7 @@ def gap_radar(
         side_cells = [by_phase[p.pk] for p in accompanying]
     years, needs = monitoring.needs_and_years(dimensions.social_spaces)
     mss_year = years.status
+    sources = monitoring.sources(years.shown)
     total, expiring = selectors.expiring_measures(
         measures.running(),
         today=today,
@@ -284,7 +285,8 @@ def gap_radar(
         ),
         "mss_year": mss_year,
         "mss_years": years,
-        "mss_source": " ".join(monitoring.sources(years.shown)) or monitoring.source_line(mss_year),
+        "mss_sources": sources,
+        "mss_source": " ".join(sources) or monitoring.source_line(mss_year),
         "need_rule": monitoring.NEED_RULE,
         "high_need_rule": monitoring.HIGH_NEED_RULE,
         "share_rule": monitoring.share_rule(years.weights),

@@ -270,3 +270,21 @@ def test_a_malformed_mss_file_is_refused_and_changes_nothing(tmp_path, row, mess
 def test_the_year_is_required(district_files):
     with pytest.raises(CommandError):
         run("load_social_monitoring", str(district_files[2]))
+
+
+def test_with_entfernen_spaces_missing_from_the_files_are_removed_or_archived(
+    district_files, jugendamt
+):
+    from tests.factories import MeasureFactory
+
+    hierarchy, _outlines, _mss = district_files
+    used = SocialSpace.objects.get(lor_number="04100102")
+    MeasureFactory(title="Kita-Sozialarbeit", lead=jugendamt, social_spaces=[used])
+    lines = hierarchy.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith(("plr,04100101", "plr,04100102"))]
+    hierarchy.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    output = run("load_social_spaces", str(hierarchy), "--entfernen")
+    assert "1 entfernt, 1 archiviert" in output
+    assert not SocialSpace.objects.filter(lor_number="04100101").exists()
+    used.refresh_from_db()
+    assert used.is_archived and used.measures.count() == 1
