@@ -33,6 +33,28 @@ def _plain_http_for_the_live_server():
     settings.SECURE_HSTS_SECONDS = 0
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrations carry no district (issue #24): the test database serves
+    Charlottenburg-Wilmersdorf (04), set up once per session as `make run` does. Tests of
+    other districts switch inside their own transaction."""
+    from praevention.catalog import districts
+
+    with django_db_blocker.unblock():
+        districts.setup_district("04")
+
+
+@pytest.fixture
+def district_04_name_cache():
+    """Tests that set up another district in their transaction leave the cached name behind."""
+    from django.core.cache import cache
+
+    from praevention.catalog import districts
+
+    yield
+    cache.delete(districts.NAME_CACHE_KEY)
+
+
 @pytest.fixture(autouse=True)
 def _data_version_per_statement(request):
     """A test's own transaction never commits: renew the data version per statement instead.
