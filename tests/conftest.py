@@ -49,6 +49,8 @@ def _test_settings(settings):
     settings.RESET_LIMIT_PER_ADDRESS = 10_000
     # The test client and live server speak plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    # Background jobs run at once, inside the request (tests/core/test_jobs.py runs the worker).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

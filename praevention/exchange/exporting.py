@@ -1,19 +1,29 @@
 """Writers for the filtered measure list: CSV and XLSX from the shared columns, and HSDS JSON.
 
-The writers take measures loaded with `with_relations()`, so every format costs the same
-fixed number of queries however many measures there are.
+The writers take measures loaded with `with_relations()`. The exports read them with
+`in_chunks`: CHUNK_SIZE measures at a time with their relations (a fixed number of queries
+per chunk), so a worker holds one chunk, never the whole list, and CSV and JSON leave the
+server row by row (issue #28, item 6).
 """
 
 import csv
 import datetime
 import io
+import json
+import textwrap
 import uuid
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,6 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from praevention.catalog.models import EvidenceLevel
+from praevention.core import jobs
+from praevention.core.exporters import Exporter, InvalidSelection
 from praevention.core.spreadsheets import set_cell, text_safe_cell
 from praevention.exchange.columns import (
     BY_KEY,
@@ -32,10 +44,33 @@ from praevention.exchange.columns import (
     german,
     german_date,
 )
+from praevention.measures import policy
+from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department, Person
 
 SHEET_TITLE = "Maßnahmen"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Measures read (with their relations) per round trip while exporting: about 2 MB of objects.
+CHUNK_SIZE = 500
+
+
+def in_chunks(measures: QuerySet[Measure]) -> Iterator[list[Measure]]:
+    """`measures` as lists of at most CHUNK_SIZE, in the QuerySet's order.
+
+    On PostgreSQL a server-side cursor; the QuerySet's prefetches run once per chunk, so
+    the queries grow with the number of chunks, not of measures.
+    """
+    rows = measures.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield chunk
+        jobs.advance(len(chunk))
+
+
+def each(measures: QuerySet[Measure]) -> Iterator[Measure]:
+    """`measures` one by one, read in chunks (`in_chunks`)."""
+    for chunk in in_chunks(measures):
+        yield from chunk
 
 
 class _Echo:
@@ -417,26 +452,124 @@ def _extension(measure):
     return _present(extension)
 
 
-def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
-    """{"services": [...]} plus what the file is, under our extension key.
-
-    One query beyond the measures' own: the contact persons' departments.
-    """
-    measures = list(measures)
+def _contact_departments(measures: Iterable[Measure]) -> dict[int, Department]:
+    """{person id: department} for the measures' contact persons, in one query."""
     person_ids = {m.contact_person_id for m in measures if m.contact_person_id}
-    departments = {
+    return {
         person.pk: person.department
         for person in Person.objects.filter(pk__in=person_ids).select_related("department")
     }
+
+
+def _hsds_meta(count: int) -> dict[str, Any]:
+    return {
+        "hsds_version": "3.0",
+        "district": settings.DISTRICT_NAME,
+        "generated_at": timezone.now().isoformat(),
+        "count": count,
+        "roles": {value: str(label) for value, label in Participation.Role.choices},
+    }
+
+
+def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
+    """{"services": [...]} plus what the file is, under our extension key.
+
+    One query beyond the measures' own: the contact persons' departments. Holds every
+    service in memory: the download streams `hsds_chunks` instead.
+    """
+    measures = list(measures)
+    departments = _contact_departments(measures)
     with german():
         services = [hsds_service(measure, departments) for measure in measures]
-        return {
-            "services": services,
-            "x_praeventionsnetz": {
-                "hsds_version": "3.0",
-                "district": settings.DISTRICT_NAME,
-                "generated_at": timezone.now().isoformat(),
-                "count": len(services),
-                "roles": {value: str(label) for value, label in Participation.Role.choices},
-            },
-        }
+        return {"services": services, "x_praeventionsnetz": _hsds_meta(len(services))}
+
+
+def _json(value: object) -> str:
+    """As `JsonResponse` with ensure_ascii=False and indent=2 writes it."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def hsds_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
+    """`hsds_document` as JSON text, one service at a time: the same characters as
+    `json.dumps(hsds_document(measures), ensure_ascii=False, indent=2)`, but only one chunk
+    of measures is held at once. One query per chunk beyond the measures' own.
+    """
+    count = 0
+    yield '{\n  "services": ['
+    with german():
+        for chunk in in_chunks(measures):
+            departments = _contact_departments(chunk)
+            for measure in chunk:
+                service = textwrap.indent(_json(hsds_service(measure, departments)), "    ")
+                yield ("\n" if count == 0 else ",\n") + service
+                count += 1
+        # The closing part as json.dumps writes it: without the opening "{\n".
+        meta = _json({"x_praeventionsnetz": _hsds_meta(count)})[2:]
+    yield ("\n  ]" if count else "]") + ",\n" + meta
+
+
+def select_measures(params: QueryDict) -> QuerySet[Measure]:
+    """The list's measures for its filter parameters, all pages, with their relations.
+
+    Raises InvalidSelection (German) when the filters are invalid.
+    """
+    filterset = MeasureFilter(params, queryset=MeasureFilter.base_queryset().with_relations())
+    if filterset.errors:
+        raise InvalidSelection(_("Die Filter sind ungültig; bitte in der Liste prüfen."))
+    return filterset.qs
+
+
+def _csv(measures: QuerySet[Measure]) -> Iterator[str]:
+    return csv_lines(each(measures))
+
+
+def _xlsx(measures: QuerySet[Measure]) -> bytes:
+    return xlsx_bytes(each(measures))
+
+
+def _template(_subject: object) -> bytes:
+    return template_xlsx()
+
+
+# The list's downloads (every member of the network) and the import's template; registered
+# in ExchangeConfig.ready().
+EXPORTERS = (
+    Exporter(
+        key="measures.csv",
+        label=_lazy("CSV"),
+        content_type="text/csv; charset=utf-8",
+        extension="csv",
+        render=_csv,
+        allowed=policy.is_network_member,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.xlsx",
+        label=_lazy("Excel"),
+        content_type=XLSX_TYPE,
+        extension="xlsx",
+        render=_xlsx,
+        allowed=policy.is_network_member,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.json",
+        label=_lazy("JSON (HSDS)"),
+        content_type="application/json",
+        extension="json",
+        render=hsds_chunks,
+        allowed=policy.is_network_member,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.template",
+        label=_lazy("Vorlage herunterladen"),
+        content_type=XLSX_TYPE,
+        extension="xlsx",
+        render=_template,
+        allowed=policy.can_import,
+    ),
+)

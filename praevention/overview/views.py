@@ -1,13 +1,14 @@
 """The network at a glance, its overlaps and gaps, and the report for the district's politics."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from praevention.core import downloads, exporters
 from praevention.editions import comparison
 from praevention.editions import policy as edition_policy
 from praevention.measures.policy import require
-from praevention.overview import cache, exports, maps, pages, pdf, policy, tables
+from praevention.overview import cache, exports, maps, pages, policy, tables
 from praevention.overview.scope import Scope
 
 
@@ -130,7 +131,8 @@ def report_pdf(request):
     (setting 20 pages takes about 0.2 s, the figures behind them up to 0.5 s). Its "Stand" is
     then the time it was made, when the data were already as shown.
     """
-    require(policy.can_view_overview(request.user))
+    exporter = exporters.get("report.pdf")
+    require(exporter.allowed(request.user))
     context = pages.report_page(request.GET)
     since = comparison.since_of(request.GET)
     if context["scope"].invalid or since.error:
@@ -140,24 +142,22 @@ def report_pdf(request):
         made = timezone.localtime()
         if since.wanted:
             context["progress"] = comparison.progress_since(since, context)
-        return made, pdf.report_pdf(context, now=made)
+        return made, exporter.render(exports.ReportFile(context, now=made))
 
     made, content = cache.remember(cache.page_key("report.pdf", request.GET.urlencode()), make)
-    response = HttpResponse(content, content_type=pdf.PDF_CONTENT_TYPE)
-    filename = f"praeventionsnetz-bericht-{made:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exporter.attachment(content, filename=f"praeventionsnetz-bericht-{made:%Y-%m-%d}")
 
 
 def report_xlsx(request):
-    """The report's content as a spreadsheet, one sheet per matrix; coordinators only."""
-    require(policy.can_export_report(request.user))
-    now = timezone.localtime()
-    content = exports.report_workbook(pages.report_page(request.GET), now=now)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The report's content as a spreadsheet, one sheet per matrix; coordinators only.
+
+    A heavy download: it takes one of the user's download slots (`core.downloads`).
+    """
+    exporter = exporters.get("report.xlsx")
+    require(exporter.allowed(request.user))
+    subject = exports.ReportFile(pages.report_page(request.GET), now=timezone.localtime())
+    filename = f"praeventionsnetz-bericht-{subject.now:%Y-%m-%d}"
+    return downloads.download(request.user, exporter, subject, filename=filename)
 
 
 def district_map(request):
