@@ -12,8 +12,10 @@ Each format runs in a fresh process (as a gunicorn worker would be), through the
 middleware stack with `django.test.Client` as the demo coordinator, over every measure
 (`?archived=all`). Printed per format: measures, bytes, seconds to the first byte, seconds in
 all, and the process's growth in memory (peak resident set size, VmHWM, minus the resident
-set size before the request). The XLSX is made as the background job makes it
-(`EXPORT_XLSX_DIRECT_MAX` raised so the request makes it directly).
+set size before the request); the worker's CPU seconds and the machine's load average
+(on a shared machine the wall clock grows with the load, the CPU time does not). The XLSX
+is made as the background job makes it (`EXPORT_XLSX_DIRECT_MAX` raised so the request
+makes it directly).
 Targets (issue #28): JSON first byte < 1 s, total < 5 s, growth < 100 MB; XLSX < 15 s.
 """
 
@@ -61,6 +63,7 @@ def one(fmt):
     client.get(reverse("measures:list"))  # warm: templates, translations, connection
     count = Measure.objects.count()
     before = memory_kb("VmRSS")
+    cpu = time.process_time()
     started = time.perf_counter()
     response = client.get(reverse("exchange:export", args=[fmt]), {"archived": "all"})
     assert response.status_code == 200, response.status_code
@@ -72,15 +75,20 @@ def one(fmt):
             first = time.perf_counter() - started
         size += len(chunk)
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     growth = (memory_kb("VmHWM") - before) / 1024
-    print(f"{fmt}\t{count}\t{size}\t{first:.2f}\t{total:.2f}\t{growth:.0f}", flush=True)
+    load = os.getloadavg()[0]
+    print(
+        f"{fmt}\t{count}\t{size}\t{first:.2f}\t{total:.2f}\t{cpu:.2f}\t{growth:.0f}\t{load:.1f}",
+        flush=True,
+    )
 
 
 def main():
     if len(sys.argv) > 1:
         one(sys.argv[1])
         return
-    print("format\tmeasures\tbytes\tfirst byte s\ttotal s\tgrowth MB", flush=True)
+    print("format\tmeasures\tbytes\tfirst byte s\ttotal s\tCPU s\tgrowth MB\tload", flush=True)
     for fmt in FORMATS:
         subprocess.run([sys.executable, __file__, fmt], check=True)
 
