@@ -1,9 +1,14 @@
 """Personas: the people who use the network, one fixture each."""
 
+from importlib.util import find_spec
+
 import pytest
 
 from praevention.accounts import roles
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
+
+# Django 6 ships the tasks framework; on Django 5.2 it is the django-tasks backport.
+TASKS_PACKAGE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,7 +55,9 @@ def _test_settings(settings):
     # The test client and live server speak plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
     # Background jobs run at once, inside the request (tests/core/test_jobs.py runs the worker).
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"}
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -10,6 +10,7 @@ never serves stale pages. On PostgreSQL the token changes when the writing trans
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
+from django.apps import apps as global_apps
 from django.db import connections
 
 from praevention.core.models import DataVersion
@@ -100,8 +101,11 @@ def trigger_statements(vendor, tables):
     return []
 
 
-def install_triggers(sender, apps, using, **kwargs):
+def install_triggers(sender, using, apps=global_apps, **kwargs):
     """post_migrate: (re)create the triggers on every watched table, new ones included.
+
+    `flush` (a transactional test's teardown) sends post_migrate without `apps`: then the
+    installed apps are meant.
 
     On other databases no trigger is made and `current_token()` stays None: no caching.
     """
