@@ -25,6 +25,8 @@ class DataVersion(models.Model):
     """
 
     token = models.CharField(_("Stand"), max_length=36)
+    # When the token was last replaced (the database's clock): the HSDS API's Last-Modified.
+    changed_at = models.DateTimeField(_("geändert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Datenstand")
@@ -32,6 +34,22 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class RateCounter(models.Model):
+    """How many requests one key (a client machine, a hashed address) made in its current
+    window; written only by `core.ratelimit.hit`, deleted by `core.ratelimit.purge_expired`."""
+
+    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("Anzahl"), default=0)
+    expires_at = models.DateTimeField(_("Zeitfenster endet"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Zähler einer Anfragegrenze")
+        verbose_name_plural = _("Zähler der Anfragegrenzen")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
 
 
 class DownloadSlot(models.Model):

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praevention.accounts.policy import require
 from praevention.core import downloads, exporters, jobs
 from praevention.core.dataversion import current_token
 from praevention.core.exporters import InvalidSelection
 from praevention.core.text import match_key
-from praevention.exchange import exporting, importing
+from praevention.exchange import exporting, importing, policy
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
@@ -31,7 +32,6 @@ from praevention.exchange.columns import (
 from praevention.exchange.forms import ImportUploadForm, SizeLimitHandler, too_big_message
 from praevention.exchange.models import ColumnMapping, ValueMapping, headers_key
 from praevention.exchange.reading import FileRejected, read_table
-from praevention.measures import policy
 
 SESSION_KEY = "exchange_import"
 MAX_SHOWN_ERRORS = 500
@@ -55,7 +55,7 @@ def export(request, fmt):
     exporter = exporters.find(f"measures.{fmt}")
     if exporter is None or fmt == "template":
         raise Http404
-    policy.require(exporter.allowed(request.user))
+    require(policy.can_export(request.user))
     try:
         measures = exporting.select_measures(request.GET)
     except InvalidSelection as error:
@@ -277,7 +277,7 @@ def _start(request, stored):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """Upload and check a file. CSRF is checked below, once the size guard is in place."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     guard = SizeLimitHandler(request)
     if request.method == "POST":
         request.upload_handlers.insert(0, guard)
@@ -311,7 +311,7 @@ def _import_upload(request, guard):
 @require_POST
 def import_sheet(request):
     """Read another visible sheet of the uploaded workbook."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -323,7 +323,7 @@ def import_sheet(request):
 @require_http_methods(["GET", "POST"])
 def import_columns(request):
     """Which file column fills which field: suggested, changeable, remembered once confirmed."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -369,7 +369,7 @@ def import_columns(request):
 @require_POST
 def import_values(request):
     """Confirm what unknown names mean ("JugA" → Jugendamt); remembered for later files."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -399,7 +399,7 @@ def import_values(request):
 @require_POST
 def import_confirm(request):
     """Re-read and re-check the previewed file, then save all rows in one transaction."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -454,6 +454,5 @@ def import_confirm(request):
 @require_GET
 def import_template(request):
     """ "Vorlage herunterladen": the headers, an example row, hints and drop-down lists."""
-    exporter = exporters.get("measures.template")
-    policy.require(exporter.allowed(request.user))
-    return exporter.response(None, filename="vorlage-massnahmen")
+    require(policy.can_import(request.user))
+    return exporters.get("measures.template").response(None, filename="vorlage-massnahmen")
