@@ -58,11 +58,12 @@ browsers:
 	  fi; \
 	fi
 
-# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
+# ruff, mypy with django-stubs ([tool.mypy]) and the layer contract ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
