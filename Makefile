@@ -69,12 +69,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans and emoji in Noto Color
-# Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when missing and
-# running as root.
-PDF_PACKAGES := fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, the scripts DejaVu lacks
+# (Arabic, Hebrew, Armenian, Georgian, Ethiopic) in Noto Sans (fonts-noto-core) and emoji in
+# Noto Color Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when
+# missing and running as root.
+PDF_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji poppler-utils
 pdf-tools:
 	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] \
 	  || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
 	  || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

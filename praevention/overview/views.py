@@ -114,6 +114,7 @@ def report(request):
             "nav": "report",
             "now": timezone.localtime(),
             "query_string": context["scope"].query_string(),
+            "unprintable": pdf.unprintable(context),
             **context,
         },
         status=400 if context["scope"].invalid or invalid else 200,
