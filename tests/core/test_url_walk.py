@@ -21,6 +21,8 @@ PUBLIC = {
     "healthz",
     "admin:login",
     "set_language",
+    "accessibility",
+    "privacy",
 }
 # The public HSDS API (issue #25): every route under this prefix answers anonymous GETs, and
 # only those (tests/api/test_http.py: nothing but GET, HEAD and OPTIONS; only public measures).
