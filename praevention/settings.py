@@ -1,30 +1,31 @@
 """Settings for Präventionsnetz, read from the environment (django-environ).
 
 Without any environment the app runs as a local demo on SQLite (`db.sqlite3`);
-production and CI set DATABASE_URL to PostgreSQL, and SECRET_KEY / DEBUG / ALLOWED_HOSTS.
+production and CI set DATABASE_URL (or DATABASE_HOST, DATABASE_NAME, DATABASE_USER,
+DATABASE_PASSWORD) to PostgreSQL, and SECRET_KEY / DEBUG / ALLOWED_HOSTS. Every variable read
+here is listed in `.env.example` (a test checks it); a blank value counts as unset
+(praevention/core/environment.py).
 """
 
 from pathlib import Path
 
 import django
-import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from praevention.core.environment import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env(
-    DEBUG=(bool, False),
-    ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1", "[::1]"]),
-)
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = Env()
+Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env("DEBUG")
+DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only ever serves a local DEBUG run; production must set SECRET_KEY.
 SECRET_KEY = env(
     "SECRET_KEY", default="insecure-dev-key-only-for-local-debug-runs" if DEBUG else None
 )
-ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "praevention.editions",
     "praevention.meetings",
     "praevention.api",
+    # The composition root (demo data for every app): imports all, imported by none.
+    "praevention.demo",
 ]
 
 MIDDLEWARE = [
@@ -91,12 +94,27 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "praevention.core.context_processors.site",
+                "praevention.accounts.context_processors.abilities",
             ],
         },
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if env("DATABASE_URL", default="") or not env("DATABASE_HOST", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+else:
+    # Separate variables (docker-compose.yml): a password is used exactly as written,
+    # whereas in DATABASE_URL every "/", "@", ":" or "%" in it would have to be percent-encoded.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": env("DATABASE_HOST"),
+            "PORT": env.int("DATABASE_PORT", default=5432),
+            "NAME": env("DATABASE_NAME", default="praevention"),
+            "USER": env("DATABASE_USER", default="praevention"),
+            "PASSWORD": env("DATABASE_PASSWORD", default=""),
+        }
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -221,6 +239,8 @@ RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
 # The app's public address, for links in e-mails sent outside a request (weekly digest).
+# Outside DEBUG `check --deploy` reports an error while it is unset (core/checks.py).
+SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # The district is data, not code: its display name comes from the environment.

@@ -1,7 +1,7 @@
 """The version of the network's data: one token that every write replaces.
 
 The overview's figures, which only read the measures, the catalogue and the network, are
-cached under this token (`overview.cache`): after any change the key is new and everything is
+cached under this token (`core.cache`): after any change the key is new and everything is
 computed afresh. Database triggers replace the token on every statement that writes to a
 watched table (installed after every migrate, so tables added later are covered too), so bulk
 inserts, imports, raw SQL and restores count as reliably as forms.
@@ -24,7 +24,7 @@ TRIGGER = "data_version"
 def current_token() -> str | None:
     """The token of the data as it is now; None when no write has set one (nothing is cached).
 
-    Each page that caches its figures reads it once (`overview.cache.remember`).
+    Each page that caches its figures reads it once (`core.cache.remember`).
     """
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 

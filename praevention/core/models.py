@@ -30,3 +30,19 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class RateCounter(models.Model):
+    """How many requests one key (a client machine, a hashed address) made in its current
+    window; written only by `core.ratelimit.hit`, deleted by `core.ratelimit.purge_expired`."""
+
+    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("Anzahl"), default=0)
+    expires_at = models.DateTimeField(_("Zeitfenster endet"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Zähler einer Anfragegrenze")
+        verbose_name_plural = _("Zähler der Anfragegrenzen")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

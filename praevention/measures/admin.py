@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from praevention.measures import policy, rules, services
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import Measure, Participation, SearchSynonym
 from praevention.measures.services import measure_set_archived
 from praevention.network.models import Person
 
@@ -402,3 +402,12 @@ class ParticipationAdmin(SimpleHistoryAdmin):
         before = services.stored_participations(obj.measure_id)
         after = [(d, r) for d, r in before if d != obj.department_id]
         return not policy.participation_change_errors(request.user, before, after)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Coordinators keep the search's synonyms and abbreviations (one group per entry)."""
+
+    list_display = ["__str__", "updated_at"]
+    search_fields = ["terms"]
+    fields = ["terms"]

@@ -654,3 +654,48 @@ class PublicationChange(models.Model):
 
     def __str__(self):
         return f"{self.measure_id}: {self.is_public}"
+
+
+class SearchSynonym(TimeStampedModel):
+    """Words and abbreviations the measure search treats as one (`measures.search`): a query
+    for any of them finds measures that use another ("Kita" finds "Kindertagesstätte").
+
+    Coordinators keep the list in the admin; a data migration seeds the common ones.
+    """
+
+    terms = models.TextField(
+        _("Gleichbedeutende Begriffe"),
+        help_text=_(
+            "Ein Begriff pro Zeile, z. B. Kita, Kindertagesstätte und Kindertageseinrichtung. "
+            "Die Suche nach einem davon findet alle."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Suchbegriff mit Synonymen")
+        verbose_name_plural = _("Synonyme und Abkürzungen der Suche")
+        ordering = ["terms"]
+
+    def __str__(self):
+        return " = ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        """The terms, normalised, each once, in the order written."""
+        return list(
+            dict.fromkeys(
+                term for term in (normalize_line(line) for line in self.terms.splitlines()) if term
+            )
+        )
+
+    def clean(self):
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError(
+                {
+                    "terms": _(
+                        "Bitte mindestens zwei Begriffe nennen, einen pro Zeile: den Begriff "
+                        "und was dasselbe meint."
+                    )
+                }
+            )
+        self.terms = "\n".join(terms)

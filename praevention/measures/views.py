@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
+from praevention.accounts.policy import require
 from praevention.measures import policy, search_views, services
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
@@ -28,7 +29,7 @@ class MeasureListView(ListView):
     extra_context = {"nav": "measures"}
 
     def dispatch(self, request, *args, **kwargs):
-        policy.require(policy.can_view(request.user))
+        require(policy.can_view(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
@@ -72,7 +73,7 @@ class MeasureListView(ListView):
 
 def detail(request, pk):
     measure = get_object_or_404(Measure.objects.for_detail(), pk=pk)
-    policy.require(policy.can_view(request.user, measure))
+    require(policy.can_view(request.user, measure))
     return render(
         request,
         "measures/measure_detail.html",
@@ -100,7 +101,7 @@ def _render_form(request, measure, form, formset, status=200, stale=None):
 
 @require_http_methods(["GET", "POST"])
 def create(request):
-    policy.require(policy.can_create(request.user))
+    require(policy.can_create(request.user))
     measure = Measure()
     if request.method == "GET":
         person = getattr(request.user, "person", None)
@@ -134,7 +135,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     measure = _measure(pk)
-    policy.require(policy.can_edit(request.user, measure))
+    require(policy.can_edit(request.user, measure))
     if measure.is_archived:
         messages.warning(request, _("Archivierte Maßnahmen bitte zuerst wiederherstellen."))
         return redirect(measure)
@@ -172,7 +173,7 @@ def edit(request, pk):
 def _archive_view(request, pk, archived):
     measure = _measure(pk)
     check = policy.can_archive if archived else policy.can_restore
-    policy.require(check(request.user, measure))
+    require(check(request.user, measure))
     if request.method == "POST":
         try:
             services.measure_set_archived(measure=measure, archived=archived, by=request.user)
@@ -203,7 +204,7 @@ def restore(request, pk):
 
 def history(request, pk):
     measure = get_object_or_404(Measure, pk=pk)
-    policy.require(policy.can_view_history(request.user, measure))
+    require(policy.can_view_history(request.user, measure))
     change_sets = list(reversed(measure_history(measure)))
     return render(
         request,
@@ -216,7 +217,7 @@ def history(request, pk):
 def confirm(request, pk):
     """One click by the lead: the entry is still right (`zuletzt bestätigt am` = now)."""
     measure = get_object_or_404(Measure, pk=pk)
-    policy.require(policy.can_confirm(request.user, measure))
+    require(policy.can_confirm(request.user, measure))
     services.measure_confirm(measure=measure, by=request.user)
     messages.success(request, _("Danke! Der Eintrag ist als aktuell bestätigt."))
     return redirect(measure)

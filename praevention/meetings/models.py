@@ -59,6 +59,9 @@ class Meeting(TimeStampedModel):
     )
     notes = models.TextField(_("Protokollnotizen"), blank=True)
     is_archived = models.BooleanField(_("archiviert"), default=False)
+    # iCalendar's SEQUENCE (RFC 5545, 3.8.7.4): raised by `save` with every change of time or
+    # place and on archiving or restoring, so calendars replace the entry they hold.
+    sequence = models.PositiveIntegerField(_("Terminfassung"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -89,6 +92,25 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    # What a calendar entry says: a change of one of these raises `sequence`.
+    SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_link", "is_archived")
+
+    def save(self, *args, **kwargs):
+        """Save; a changed time, place or archived state raises `sequence` by one.
+
+        Here rather than in a service, so the form, the admin and its archive actions all
+        count: a calendar ignores an update whose SEQUENCE is not higher than the one it holds.
+        """
+        if self.pk is not None and not self._state.adding:
+            before = Meeting.objects.filter(pk=self.pk).values_list(*self.SCHEDULE_FIELDS).first()
+            now = tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
+            if before is not None and tuple(before) != now:
+                self.sequence += 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
 
     def agenda_items(self):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
@@ -368,3 +390,30 @@ class DigestDelivery(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.week_start:%d.%m.%Y}"
+
+
+class CalendarSubscription(models.Model):
+    """A person's secret calendar address (their meetings and due follow-ups, `calendar.py`).
+
+    The key is the only secret in the address; renewing it (`services.calendar_key_renew`)
+    makes the old address answer 404 at once, deleting the row switches the feed off.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_subscription",
+        verbose_name=_("Benutzerkonto"),
+    )
+    key = models.CharField(_("Schlüssel"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("meetings:calendar_feed", args=[self.key])

@@ -14,7 +14,7 @@ from django.test import TestCase, override_settings
 
 from praevention.accounts.models import User
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
-from praevention.core.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
 from praevention.measures.models import Measure, Participation
 from tests.exchange.helpers import export_url
 from tests.factories import DepartmentFactory, MeasureFactory, PersonFactory

@@ -17,7 +17,7 @@ from praevention.meetings import services
 from praevention.meetings.models import FollowUp, Meeting
 from praevention.network.models import Department, Person
 
-DATA_FILE = Path(__file__).with_name("demo_meetings.json")
+DATA_FILE = Path(__file__).with_name("data") / "demo_meetings.json"
 
 
 def _local(day, hhmm):

@@ -11,9 +11,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
-from praevention.core.management.commands import seed_demo as demo
-from praevention.core.management.commands import seed_synthetic as synthetic
-from praevention.core.management.commands.seed_synthetic import ENDING_CELLS
+from praevention.demo.management.commands import seed_demo as demo
+from praevention.demo.management.commands import seed_synthetic as synthetic
+from praevention.demo.management.commands.seed_synthetic import ENDING_CELLS
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department
 

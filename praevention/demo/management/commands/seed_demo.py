@@ -1,6 +1,6 @@
 """Load the Charlottenburg-Wilmersdorf demo network: departments, core team, logins, measures.
 
-The network is data, not code: `measures/data/demo-network.toml` holds it (see its header).
+The network is data, not code: `demo/data/demo-network.toml` holds it (see its header).
 Measures are written through `measures.services` like any edit in the browser, so the rules
 and the history are the same; the district's social spaces and MSS values come from the shipped
 official files (`catalog.lor`), loaded by a data migration and here again.
@@ -36,12 +36,12 @@ from praevention.catalog.models import (
     StrategicGoal,
     TargetGroup,
 )
+from praevention.demo.meetings import seed_demo_meetings
 from praevention.measures.models import Measure, Participation
 from praevention.measures.services import measure_create, measure_update, measures_set_public
-from praevention.meetings.demo import seed_demo_meetings
 from praevention.network.models import Department, Person
 
-DEMO_FILE = Path(__file__).resolve().parents[3] / "measures" / "data" / "demo-network.toml"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo-network.toml"
 DEMO_PASSWORD = "Praevention-2023"
 DEMO_KERNTEAM_EMAIL = "kernteam@demo.praeventionsnetz.de"
 DEMO_KOORDINATION_EMAIL = "koordination@demo.praeventionsnetz.de"

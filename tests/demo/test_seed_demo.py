@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from praevention.accounts.models import User
 from praevention.catalog.models import LifePhase, StrategicGoal, TargetGroup
-from praevention.core.management.commands.seed_demo import (
+from praevention.demo.management.commands.seed_demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_KERNTEAM_EMAIL,
     DEMO_KOORDINATION_EMAIL,
@@ -276,7 +276,7 @@ def test_demo_measures_lie_in_real_planungsraeume():
 
 
 def test_an_unknown_catalogue_name_in_the_data_file_is_named(tmp_path, monkeypatch):
-    from praevention.core.management.commands import seed_demo as command
+    from praevention.demo.management.commands import seed_demo as command
 
     broken = command.DEMO_FILE.read_text(encoding="utf-8").replace(
         '"Kinder von 3–6 Jahren ohne Kitaplatz"', '"Kinder ohne Kitaplatz (vertippt)"', 1

@@ -30,7 +30,7 @@ from praevention.catalog.models import (
     SocialSpace,
     TargetGroup,
 )
-from praevention.core.management.commands import seed_demo as demo
+from praevention.demo.management.commands import seed_demo as demo
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department
 
