@@ -317,10 +317,11 @@ STATEMENTS = {
     ),
     "privacy_retention": env(
         "PRIVACY_RETENTION",
-        default="Ihr Konto und Ihre Angaben bleiben gespeichert, solange Sie im Netzwerk "
-        "mitarbeiten; nach Ihrem Ausscheiden deaktiviert die Koordination das Konto und "
-        "löscht es spätestens nach 12 Monaten. Der Änderungsverlauf der Maßnahmen nennt Sie "
-        "als Bearbeiterin oder Bearbeiter, solange die Maßnahme gespeichert ist.",
+        default="Ihr Konto und Ihr Profil bleiben gespeichert, solange Sie im Netzwerk "
+        "mitarbeiten; beim Ausscheiden deaktiviert oder löscht die Koordination das Konto. "
+        "Der Änderungsverlauf einer Maßnahme nennt Sie, solange die Maßnahme gespeichert ist. "
+        "Fehlgeschlagene Anmeldeversuche werden nach Ablauf der Sperrfrist nicht mehr "
+        "berücksichtigt. Sitzungs-Cookies enden mit der Abmeldung oder nach zwei Wochen.",
     ),
 }
 
