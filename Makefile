@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages
+.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages constraints
 
 help:
 	@echo "make run    – install, migrate, load the demo network and start the server"
@@ -58,11 +58,12 @@ browsers:
 	  fi; \
 	fi
 
-# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
+# ruff, mypy with django-stubs ([tool.mypy]) and the layer contract ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -90,6 +91,13 @@ pdf-tools:
 test: install browsers pdf-tools lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The versions the Docker image installs (Dockerfile: pip install --constraint constraints.txt),
+# written from this .venv: run after changing the dependencies in pyproject.toml.
+constraints: install
+	@{ echo "# Versions the Docker image installs; written by 'make constraints' (pip freeze)."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+	@echo "Wrote constraints.txt"
 
 # Collect the German source strings into the English catalogue and compile every .po to .mo;
 # after translating new entries in praevention/locale/en/LC_MESSAGES/django.po, run it again.

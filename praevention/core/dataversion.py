@@ -1,7 +1,7 @@
 """The version of the network's data: one token that every write replaces.
 
 The overview's figures, which only read the measures, the catalogue and the network, are
-cached under this token (`overview.cache`): after any change the key is new and everything is
+cached under this token (`core.cache`): after any change the key is new and everything is
 computed afresh. Database triggers replace the token on every statement that writes to a
 watched table (installed after every migrate, so tables added later are covered too), so bulk
 inserts, imports, raw SQL and restores count as reliably as forms.
@@ -9,6 +9,8 @@ The token lives in the database: every worker process agrees on it, and a per-pr
 never serves stale pages. On PostgreSQL the token changes when the writing transaction commits:
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
+
+import datetime
 
 from django.db import connections
 
@@ -22,9 +24,18 @@ TRIGGER = "data_version"
 def current_token() -> str | None:
     """The token of the data as it is now; None when no write has set one (nothing is cached).
 
-    Each page that caches its figures reads it once (`overview.cache.remember`).
+    Each page that caches its figures reads it once (`core.cache.remember`).
     """
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def current_version() -> tuple[str, datetime.datetime | None] | None:
+    """(token, when it was set) of the data as it is now; None when no write has set one.
+
+    One query. `changed_at` is the database's clock at the write (None for a token written
+    before the column existed); the HSDS API sends it as Last-Modified and the token as ETag.
+    """
+    return DataVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
 
 
 def watched_tables(apps):
@@ -54,17 +65,21 @@ BEGIN
     IF coalesce(current_setting('praevention.data_version_renewed', true), '')
             <> statement_timestamp()::text THEN
         PERFORM set_config('praevention.data_version_renewed', statement_timestamp()::text, true);
-        INSERT INTO core_dataversion (id, token) VALUES (1, gen_random_uuid()::text)
-        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+        INSERT INTO core_dataversion (id, token, changed_at)
+        VALUES (1, gen_random_uuid()::text, clock_timestamp())
+        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at;
     END IF;
     RETURN NULL;
 END
 $$
 """
 # No upsert: an outer INSERT OR IGNORE (Django's m2m add) would impose IGNORE on it.
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 SQLITE_NEW_TOKEN = (
-    "UPDATE core_dataversion SET token = lower(hex(randomblob(16))) WHERE id = 1; "
-    "INSERT INTO core_dataversion (id, token) SELECT 1, lower(hex(randomblob(16))) "
+    f"UPDATE core_dataversion SET token = lower(hex(randomblob(16))), changed_at = {SQLITE_NOW} "
+    "WHERE id = 1; "
+    "INSERT INTO core_dataversion (id, token, changed_at) "
+    f"SELECT 1, lower(hex(randomblob(16))), {SQLITE_NOW} "
     "WHERE NOT EXISTS (SELECT 1 FROM core_dataversion WHERE id = 1)"
 )
 

@@ -21,6 +21,8 @@ class DataVersion(models.Model):
     """
 
     token = models.CharField(_("Stand"), max_length=36)
+    # When the token was last replaced (the database's clock): the HSDS API's Last-Modified.
+    changed_at = models.DateTimeField(_("geändert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Datenstand")

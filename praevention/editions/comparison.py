@@ -10,6 +10,7 @@ change history (simple-history); gap cells and overlaps need a frozen edition.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -348,3 +349,19 @@ def progress_since(since: Since, report: dict, *, now_snapshot: dict | None = No
     label = formats.date_format(since.day, "DATE_FORMAT")
     then = snapshot_on(since.day, report["scope"])
     return compare(then, now, since_label=label, structural=False)
+
+
+class ReportComparison:
+    """The live report's "Seit dem letzten Bericht" (`?seit=` / `?seit_datum=`), added to the
+    overview's report through `overview.extensions` (registered in `EditionsConfig.ready`)."""
+
+    def prepare(self, params: QueryDict) -> dict[str, Any]:
+        return {"since": since_of(params)}
+
+    def is_invalid(self, context: dict[str, Any]) -> bool:
+        return bool(context["since"].error)
+
+    def complete(self, context: dict[str, Any]) -> None:
+        since = context["since"]
+        if since.wanted:
+            context["progress"] = progress_since(since, context)

@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +110,57 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         """Measures whose entry nobody confirmed for 12 months (see `stale_cutoff`)."""
         return self.filter(confirmed_at__lt=stale_cutoff(now))
 
+    def public(self) -> "MeasureQuerySet":
+        """Marked "öffentlich" by a coordinator and not archived: what the public API shows."""
+        return self.filter(is_public=True, is_archived=False)
+
+    def changed_since(self, moment: datetime.datetime) -> "MeasureQuerySet":
+        """Measures whose own fields, catalogue links or participations changed at or after
+        `moment` (aware), or whose publication changed then.
+
+        Read from the history (every save and every link change writes a record of the
+        measure, every participation change one of the participation, deletions too), so a
+        removed partner counts. EXISTS subqueries: one row per measure.
+        """
+        own = Measure.history.model.objects.filter(
+            id=models.OuterRef("pk"), history_date__gte=moment
+        )
+        partners = Participation.history.model.objects.filter(
+            measure_id=models.OuterRef("pk"), history_date__gte=moment
+        )
+        return self.filter(
+            Q(updated_at__gte=moment)
+            | Q(public_changed_at__gte=moment)
+            | models.Exists(own)
+            | models.Exists(partners)
+        )
+
+    def with_changed_at(self) -> "MeasureQuerySet":
+        """Annotate `changed_at`: the last change `changed_since` sees (fields, links,
+        participations, publication); a subquery per returned row."""
+        own = (
+            Measure.history.model.objects.filter(id=models.OuterRef("pk"))
+            .order_by()
+            .values("id")
+            .annotate(last=models.Max("history_date"))
+            .values("last")
+        )
+        partners = (
+            Participation.history.model.objects.filter(measure_id=models.OuterRef("pk"))
+            .order_by()
+            .values("measure_id")
+            .annotate(last=models.Max("history_date"))
+            .values("last")
+        )
+        return self.annotate(
+            changed_at=Greatest(
+                F("updated_at"),
+                Coalesce(F("public_changed_at"), F("updated_at")),
+                Coalesce(models.Subquery(own), F("updated_at")),
+                Coalesce(models.Subquery(partners), F("updated_at")),
+            )
+        )
+
     def active(self) -> "MeasureQuerySet":
         """Not archived: what the network currently works with."""
         return self.filter(is_archived=False)
@@ -196,7 +247,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 
         Three queries for a page, and no long texts or unused catalogue links to load.
         """
-        return self.only("title", "status", "confirmed_at").prefetch_related(
+        return self.only("title", "status", "confirmed_at", "is_public").prefetch_related(
             Participation.lead_first_prefetch(), "target_groups"
         )
 
@@ -318,6 +369,20 @@ class Measure(TimeStampedModel):
         editable=False,
         help_text=_("wann die Federführung zuletzt bestätigt hat, dass der Eintrag stimmt"),
     )
+    # Opt-in for the public HSDS API (issue #25). Written only by `services.measures_set_public`
+    # (a QuerySet update): never part of an edit, so it raises no version and an open edit
+    # cannot overwrite it (see `save`). Who and when: `PublicationChange`.
+    is_public = models.BooleanField(
+        _("öffentlich"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "in der öffentlichen HSDS-Schnittstelle sichtbar (von der Koordination gesetzt)"
+        ),
+    )
+    public_changed_at = models.DateTimeField(
+        _("öffentlich geändert am"), null=True, blank=True, editable=False
+    )
 
     # The catalogue links edited with a measure; forms, services and history read them here.
     M2M_FIELDS = (
@@ -381,6 +446,10 @@ class Measure(TimeStampedModel):
             models.Index(fields=["end_date"], name="measure_end_date"),
             models.Index(fields=["funding_ends_on"], name="measure_funding_ends"),
             models.Index(fields=["confirmed_at"], name="measure_confirmed_at"),
+            # The public API pages through the public measures by id.
+            models.Index(
+                fields=["id"], condition=Q(is_public=True, is_archived=False), name="measure_public"
+            ),
         ]
 
     def __str__(self):
@@ -436,12 +505,25 @@ class Measure(TimeStampedModel):
                 errors.setdefault("title", []).extend(taken)
             raise ValidationError(errors) from None
 
+    # Set only by `services.measures_set_public`; a save of the measure never writes them.
+    PUBLICATION_FIELDS = ("is_public", "public_changed_at")
+
     def save(self, *args, **kwargs):
-        """Every saved change is a new version: stale edits are recognised by it."""
+        """Every saved change is a new version: stale edits are recognised by it.
+
+        A save of an existing measure writes every field but the publication fields, so an
+        edit opened before a coordinator published the measure cannot unpublish it.
+        """
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+            else:
+                kwargs["update_fields"] = [
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name not in self.PUBLICATION_FIELDS
+                ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -535,6 +617,36 @@ class Participation(TimeStampedModel):
                 "department__name",
             ),
         )
+
+
+class PublicationChange(models.Model):
+    """Who marked a measure "öffentlich" or took the mark back, and when (its history)."""
+
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="publication_changes",
+        verbose_name=_("Maßnahme"),
+    )
+    is_public = models.BooleanField(_("öffentlich"))
+    changed_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+
+    class Meta:
+        verbose_name = _("Veröffentlichung")
+        verbose_name_plural = _("Veröffentlichungen")
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["measure", "changed_at"], name="publication_measure_time")]
+
+    def __str__(self):
+        return f"{self.measure_id}: {self.is_public}"
 
 
 class SearchSynonym(TimeStampedModel):

@@ -50,8 +50,8 @@ from django.db.models import (
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from praevention.core.cache import remember
 from praevention.core.text import match_key, normalize_line
-from praevention.overview.cache import remember
 
 CONFIG = "german"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -466,7 +466,7 @@ def _whole_query(terms_: list[Term]) -> str:
 def found_ids(terms_: list[Term]) -> list[int]:
     """The ids of all measures (archived too) matching every term, PostgreSQL only.
 
-    Cached under the data version (`overview.cache.remember`, the app's one cache) until the
+    Cached under the data version (`core.cache.remember`, the app's one cache) until the
     next write: a list page counts its measures and then reads one page of them, and without
     the cache each would search again; a second visitor, or the next page, searches not at
     all. The key holds the terms with their alternatives, so a changed synonym list searches

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from praevention.accounts.policy import allowed_if, require
 from praevention.core.mail import site_url
 from praevention.core.text import normalize_line
 from praevention.measures.models import Measure
@@ -33,12 +34,11 @@ from praevention.meetings.models import (
     FollowUp,
     Meeting,
 )
-from praevention.meetings.policy import require
 
 
+@allowed_if(policy.can_view_meetings)
 def meeting_list(request):
     """Upcoming meetings first (soonest first), then past ones (latest first), 25 a page."""
-    require(policy.can_view_meetings(request.user))
     archived = request.GET.get("archiv") == "1"
     meetings = Meeting.objects.filter(is_archived=archived).for_list()
     now = timezone.now()
@@ -73,8 +73,8 @@ def _render_meeting_form(request, form, meeting=None, status=200):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed_if(policy.can_create_meeting)
 def meeting_create(request):
-    require(policy.can_create_meeting(request.user))
     if request.method == "GET":
         return _render_meeting_form(request, MeetingForm())
     form = MeetingForm(request.POST)
@@ -126,15 +126,15 @@ def _render_detail(request, meeting, decision_form=None, follow_up_form=None, st
     )
 
 
+@allowed_if(policy.can_view_meetings)
 def meeting_detail(request, pk):
-    require(policy.can_view_meetings(request.user))
     meeting = selectors.meeting_for_detail(Meeting.objects.all(), pk)
     return _render_detail(request, meeting)
 
 
+@allowed_if(policy.can_view_meetings)
 def meeting_minutes(request, pk):
     """The minutes as one printable page (print CSS: no navigation, no forms)."""
-    require(policy.can_view_meetings(request.user))
     meeting = selectors.meeting_for_detail(Meeting.objects.all(), pk)
     return render(
         request,
@@ -148,9 +148,9 @@ def meeting_minutes(request, pk):
     )
 
 
+@allowed_if(policy.can_view_meetings)
 def meeting_ics(request, pk):
     """The meeting as an iCalendar file (RFC 5545) for the participants' calendars."""
-    require(policy.can_view_meetings(request.user))
     meeting = get_object_or_404(Meeting.objects.prefetch_related("participants__user"), pk=pk)
     response = HttpResponse(
         calendar.meeting_ics(meeting, request.build_absolute_uri(meeting.get_absolute_url())),
@@ -210,10 +210,10 @@ def follow_up_create(request, pk):
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#aufgaben")
 
 
+@allowed_if(policy.can_view_meetings)
 def measure_titles(request):
     """Up to 20 titles of current measures containing what was typed, as <option>s for the
     meeting forms' datalist (htmx); the typed text comes in the input's own parameter."""
-    require(policy.can_view_meetings(request.user))
     typed = normalize_line(next((value for value in request.GET.values() if value), ""))[:200]
     titles = (
         Measure.objects.active()
@@ -278,10 +278,10 @@ def follow_up_reschedule(request, pk):
     )
 
 
+@allowed_if(policy.can_view_meetings)
 def tasks(request):
     """Meine Aufgaben: every open follow-up of mine, my department's, and (coordinators) all
     overdue ones."""
-    require(policy.can_view_meetings(request.user))
     person = selectors.person_of(request.user)
     return render(
         request,
@@ -364,9 +364,9 @@ def _calendar_url(user) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@allowed_if(policy.can_edit_profile)
 def profile(request):
     """The person's profile: who they are in the network, and whether they get the digest."""
-    require(policy.can_edit_profile(request.user))
     setting = DigestSetting.objects.filter(user=request.user).first() or DigestSetting(
         user=request.user
     )

@@ -32,6 +32,16 @@ class Department(TimeStampedModel):
         help_text=_("Farbe in Diagrammen, Format #RRGGBB"),
     )
     description = models.TextField(_("Beschreibung"), blank=True)
+    # The only address the public HSDS API may show (issue #25): a function address such as
+    # praevention@ba-cw.berlin.de, never a person's own.
+    public_email = models.EmailField(
+        _("öffentliche Funktionsadresse"),
+        blank=True,
+        help_text=_(
+            "E-Mail-Adresse einer Funktion (z. B. praevention@…), die in der öffentlichen "
+            "Schnittstelle erscheinen darf; keine persönliche Adresse."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -289,7 +289,7 @@ def outlines(level):
 
     Cached under a fingerprint of the stored outlines (their number and newest change), not
     under the data version: editing a measure must not redraw the district. Called inside the
-    pages' cached figures (`overview.cache`), so it runs only when those are rebuilt: one
+    pages' cached figures (`core.cache`), so it runs only when those are rebuilt: one
     query (the fingerprint) when the outlines are cached, two when they changed.
     """
     stored = SocialSpaceGeometry.objects.filter(space__level=level)
@@ -311,7 +311,7 @@ def running_supply(measures, level) -> dict[str, int]:
     """{LOR number of `level`: running measures linked to the space or below it}.
 
     Counts exactly what the measure list's social-space filter (a LOR prefix match) shows for
-    the space. Cached with the overview's other figures (`overview.cache`, per data version). One
+    the space. Cached with the overview's other figures (`core.cache`, per data version). One
     query: SELECT substr(lor_number, 1, n), COUNT(DISTINCT measure) FROM the
     links of the filtered running measures WHERE the linked space is at or below `level`
     GROUP BY 1.
