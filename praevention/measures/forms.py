@@ -27,8 +27,8 @@ def grouped_social_spaces(spaces):
     groups = [(_("Prognoseräume (ganzer Bereich)"), [])]
     regions = {}
     for space in spaces:
-        label = f"{space.lor_number} {space.name}"
-        if space.level == SocialSpace.Level.PROGNOSERAUM:
+        label = f"{space.shown_number} {space.name}"
+        if space.level in (SocialSpace.Level.BEZIRK, SocialSpace.Level.PROGNOSERAUM):
             groups[0][1].append((space.pk, label))
         elif space.level == SocialSpace.Level.BEZIRKSREGION:
             options = [(space.pk, _("%(label)s (ganze Bezirksregion)") % {"label": label})]

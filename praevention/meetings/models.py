@@ -360,9 +360,6 @@ class Comment(TimeStampedModel):
 class DigestSetting(models.Model):
     """A person's choice about the weekly digest; without a row the digest is on."""
 
-    # Who made the change: simple-history records it with the version (set by the services).
-    _history_user: "User | None"
-
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -377,6 +374,7 @@ class DigestSetting(models.Model):
             "Fachbereichs, bald auslaufende Maßnahmen und Einträge, die ich bestätigen sollte."
         ),
     )
+    _history_user: "User | None"  # who made a change: set before save for simple-history
     history = HistoricalRecords()
 
     class Meta:

@@ -3,12 +3,12 @@
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from praevention.accounts.models import User
 from praevention.accounts.policy import Visitor
 from praevention.measures.models import Measure
 from praevention.measures.templatetags.datenstand import stale_figures
@@ -194,7 +194,7 @@ def meeting_for_detail(queryset: QuerySet[Meeting], pk: int) -> Meeting:
 CALENDAR_FEED_PAST = datetime.timedelta(days=90)
 
 
-def calendar_feed(user: User, now: datetime.datetime | None = None) -> tuple[list, list]:
+def calendar_feed(user: Any, now: datetime.datetime | None = None) -> tuple[list, list]:
     """(meetings, open follow-ups) of a person's calendar subscription; three queries.
 
     Meetings they take part in or created, from CALENDAR_FEED_PAST ago on (archived ones too:

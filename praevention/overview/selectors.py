@@ -51,10 +51,16 @@ COUNT_ROWS = Count("*")
 DEPARTMENT = F("participations__department")
 PGR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.PROGNOSERAUM]
 BZR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.BEZIRKSREGION]
-# The Bezirksregion of a linked space (itself or a Planungsraum's); NULL for a Prognoseraum.
+# The Bezirksregion of a linked space (itself or a Planungsraum's); NULL for a Prognoseraum
+# or the Bezirk.
 REGION = Case(
     When(
-        ~Q(social_spaces__level=SocialSpace.Level.PROGNOSERAUM),
+        ~Q(
+            social_spaces__level__in=[
+                SocialSpace.Level.PROGNOSERAUM,
+                SocialSpace.Level.BEZIRK,
+            ]
+        ),
         then=Substr("social_spaces__lor_number", 1, BZR_DIGITS),
     ),
     default=NULL_KEY,
