@@ -15,7 +15,7 @@ PORT ?= 8000
 # The Berlin district `make run` sets up (01 … 12); the database then remembers it.
 DISTRICT ?= 04
 
-.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages
+.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages constraints
 
 help:
 	@echo "make run    – install, migrate, set up DISTRICT (default 04), load the demo network, start the server"
@@ -61,22 +61,25 @@ browsers:
 	  fi; \
 	fi
 
-# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
+# ruff, mypy with django-stubs ([tool.mypy]) and the layer contract ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans and emoji in Noto Color
-# Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when missing and
-# running as root.
-PDF_PACKAGES := fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, the scripts DejaVu lacks
+# (Arabic, Hebrew, Armenian, Georgian, Ethiopic) in Noto Sans (fonts-noto-core) and emoji in
+# Noto Color Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when
+# missing and running as root.
+PDF_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji poppler-utils
 pdf-tools:
 	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] \
 	  || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
 	  || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -91,6 +94,13 @@ pdf-tools:
 test: install browsers pdf-tools lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The versions the Docker image installs (Dockerfile: pip install --constraint constraints.txt),
+# written from this .venv: run after changing the dependencies in pyproject.toml.
+constraints: install
+	@{ echo "# Versions the Docker image installs; written by 'make constraints' (pip freeze)."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+	@echo "Wrote constraints.txt"
 
 # Collect the German source strings into the English catalogue and compile every .po to .mo;
 # after translating new entries in praevention/locale/en/LC_MESSAGES/django.po, run it again.

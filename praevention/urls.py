@@ -25,4 +25,6 @@ urlpatterns = [
     path("sprache/", login_not_required(set_language), name="set_language"),
     path("fachbereiche.css", department_colours, name="department_colours"),
     path("admin/", admin.site.urls),
+    # The public, read-only HSDS 3.0 API: the only prefix anonymous visitors may read.
+    path("api/hsds/", include("praevention.api.urls")),
 ]

@@ -17,10 +17,12 @@ import threading
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from praevention.accounts.lockout import client_ip
+from praevention.core.mail import app_mail, site_protocol_and_domain
 from praevention.core.ratelimit import RateDecision, hit
 from praevention.core.text import normalize_line
 
@@ -35,10 +37,29 @@ def wait_for_mails(timeout: float = 10) -> None:
         _threads.pop().join(timeout)
 
 
-def _send(form, args, kwargs, language):
+def _send(
+    subject_template_name,
+    email_template_name,
+    context,
+    from_email,
+    to_email,
+    html_email_template_name=None,
+    *,
+    language,
+):
+    """Django's reset mail, built by `core.mail.app_mail` (automatic, its link on SITE_URL)."""
     try:
+        protocol, domain = site_protocol_and_domain()
+        context = {**context, "protocol": protocol, "domain": domain}
         with translation.override(language):
-            PasswordResetForm.send_mail(form, *args, **kwargs)
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else ""
+            )
+        app_mail(subject, body, to=[to_email], html=html, from_email=from_email).send()
     except Exception:  # a failing mail server must not go unnoticed, nor crash anything
         logger.exception("Password reset mail could not be sent")
 
@@ -49,7 +70,8 @@ class BackgroundPasswordResetForm(PasswordResetForm):
     def send_mail(self, *args, **kwargs):
         thread = threading.Thread(
             target=_send,
-            args=(self, args, kwargs, translation.get_language()),
+            args=args,
+            kwargs={**kwargs, "language": translation.get_language()},
             name="password-reset-mail",
             daemon=True,
         )

@@ -219,7 +219,7 @@ def _read_official_table(path: Path) -> list[SpaceRecord]:
         "bzr": "Bezirksregion (Name)",
         "pgr": "Prognoseraum (Name)",
     }
-    found = {}
+    found: dict[str, SpaceRecord] = {}
     for line, row in csv_rows(path, set(OFFICIAL_COLUMNS) | set(names.values())):
         where = where_line(path, line)
         for column, level in OFFICIAL_COLUMNS.items():

@@ -1,5 +1,8 @@
 """Master data of the prevention chain, seeded by a data migration and kept by coordinators."""
 
+from collections.abc import Iterable
+from typing import Self, TypeVar
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,13 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from praevention.core.models import TimeStampedModel
 
+M = TypeVar("M", bound=models.Model)
 
-class CatalogQuerySet(models.QuerySet):
-    def active(self):
+
+class CatalogQuerySet(models.QuerySet[M]):
+    def active(self) -> Self:
         """Entries offered for new choices: not archived."""
         return self.filter(is_archived=False)
 
-    def choosable(self, keep=()):
+    def choosable(self, keep: Iterable[int] = ()) -> Self:
         """What a measure's form offers: the active entries plus `keep` (ids the measure
         already links to), so an archived entry stays on the measures that have it."""
         return self.filter(Q(is_archived=False) | Q(pk__in=list(keep)))
@@ -48,7 +53,7 @@ class OrderedNameModel(ArchivableEntry):
         abstract = True
         ordering = ["position", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -134,7 +139,7 @@ class StrategicGoal(ArchivableEntry):
             models.CheckConstraint(condition=~Q(title=""), name="strategicgoal_title_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -154,7 +159,7 @@ class EvidenceLevel(ArchivableEntry):
             models.CheckConstraint(condition=Q(level__lte=3), name="evidencelevel_level_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -171,20 +176,20 @@ class GoodPracticeCriterion(OrderedNameModel):
         ]
 
 
-class SocialSpaceQuerySet(CatalogQuerySet):
-    def bezirke(self):
+class SocialSpaceQuerySet(CatalogQuerySet["SocialSpace"]):
+    def bezirke(self) -> Self:
         return self.filter(level=SocialSpace.Level.BEZIRK)
 
-    def prognoseraeume(self):
+    def prognoseraeume(self) -> Self:
         return self.filter(level=SocialSpace.Level.PROGNOSERAUM)
 
-    def bezirksregionen(self):
+    def bezirksregionen(self) -> Self:
         return self.filter(level=SocialSpace.Level.BEZIRKSREGION)
 
-    def planungsraeume(self):
+    def planungsraeume(self) -> Self:
         return self.filter(level=SocialSpace.Level.PLANUNGSRAUM)
 
-    def within(self, space):
+    def within(self, space: "SocialSpace") -> Self:
         """The space itself and everything below it: LOR numbers nest by prefix."""
         return self.filter(lor_number__startswith=space.lor_number)
 
@@ -205,13 +210,13 @@ class SocialSpace(ArchivableEntry):
         BEZIRKSREGION = "bzr", _("Bezirksregion")
         PLANUNGSRAUM = "plr", _("Planungsraum")
 
-    LOR_LENGTH = {
+    LOR_LENGTH: dict[str, int] = {
         Level.BEZIRK: 2,
         Level.PROGNOSERAUM: 4,
         Level.BEZIRKSREGION: 6,
         Level.PLANUNGSRAUM: 8,
     }
-    PARENT_LEVEL = {
+    PARENT_LEVEL: dict[str, str | None] = {
         Level.BEZIRK: None,
         Level.PROGNOSERAUM: Level.BEZIRK,
         Level.BEZIRKSREGION: Level.PROGNOSERAUM,
@@ -258,7 +263,7 @@ class SocialSpace(ArchivableEntry):
             models.CheckConstraint(condition=~Q(name=""), name="socialspace_name_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.shown_number} {self.name}"
 
     @property
@@ -266,7 +271,7 @@ class SocialSpace(ArchivableEntry):
         """The identifier users know: the file's own (`code`), else the LOR number."""
         return self.code or self.lor_number
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         expected = self.PARENT_LEVEL.get(self.level)
@@ -309,7 +314,7 @@ class SocialSpaceGeometry(models.Model):
         verbose_name = _("Umriss eines Sozialraums")
         verbose_name_plural = _("Umrisse der Sozialräume")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.space)
 
 
@@ -392,7 +397,7 @@ class SocialMonitoring(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"MSS {self.year} {self.space}"
 
 
@@ -418,7 +423,7 @@ class MonitoringIndicator(models.Model):
             models.UniqueConstraint(fields=["year", "key"], name="monitoringindicator_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} {self.year}"
 
 
@@ -447,7 +452,7 @@ class District(models.Model):
             models.CheckConstraint(condition=Q(singleton=1), name="district_only_one"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
     def level_name(self, level: str, plural: bool = False) -> str:

@@ -21,12 +21,14 @@ class DataVersion(models.Model):
     """
 
     token = models.CharField(_("Stand"), max_length=36)
+    # When the token was last replaced (the database's clock): the HSDS API's Last-Modified.
+    changed_at = models.DateTimeField(_("geändert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Datenstand")
         verbose_name_plural = _("Datenstände")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token
 
 
@@ -42,5 +44,5 @@ class RateCounter(models.Model):
         verbose_name = _("Zähler einer Anfragegrenze")
         verbose_name_plural = _("Zähler der Anfragegrenzen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}: {self.count}"

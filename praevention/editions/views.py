@@ -7,24 +7,23 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from praevention.accounts.policy import allowed_if
 from praevention.editions import comparison, policy, services
 from praevention.editions.forms import FreezeForm, WithdrawForm
 from praevention.editions.models import Edition
-from praevention.measures.policy import require
 from praevention.overview import exports, pdf
 from praevention.overview.scope import Scope
 
 
+@allowed_if(policy.can_view)
 def edition_list(request, form=None, status=200):
     """Every edition, newest first; withdrawn ones marked, never hidden."""
-    require(policy.can_view(request.user))
     return render(
         request,
         "editions/list.html",
         {
             "nav": "report",
             "editions": Edition.objects.listed(),
-            "can_freeze": policy.can_freeze(request.user),
             "freeze_form": form,
         },
         status=status,
@@ -32,9 +31,9 @@ def edition_list(request, form=None, status=200):
 
 
 @require_POST
+@allowed_if(policy.can_freeze)
 def freeze(request):
     """A coordinator "schreibt den Bericht fest": the report for `params` as a new edition."""
-    require(policy.can_freeze(request.user))
     form = FreezeForm(request.POST)
     if not form.is_valid():
         return edition_list(request, form=form, status=400)
@@ -49,10 +48,10 @@ def freeze(request):
     return redirect("editions:detail", pk=edition.pk)
 
 
+@allowed_if(policy.can_view)
 def detail(request, pk):
     """The edition as it was shown; `?seit=<earlier edition>` or `?seit_datum=<JJJJ-MM-TT>`
     (before the edition) adds the progress from then to the edition."""
-    require(policy.can_view(request.user))
     edition = get_object_or_404(Edition.objects.select_related("created_by", "withdrawn_by"), pk=pk)
     since = comparison.since_of(request.GET, before=edition.created_at)
     progress = None
@@ -96,24 +95,24 @@ def _download(edition, content, content_type, extension):
     return response
 
 
+@allowed_if(policy.can_view)
 def edition_pdf(request, pk):
     """The PDF exactly as it was made when the report was frozen."""
-    require(policy.can_view(request.user))
     edition = get_object_or_404(Edition.objects.only("pk", "created_at", "pdf"), pk=pk)
     return _download(edition, edition.pdf, pdf.PDF_CONTENT_TYPE, "pdf")
 
 
+@allowed_if(policy.can_download_xlsx)
 def edition_xlsx(request, pk):
     """The spreadsheet exactly as it was made; coordinators only, as for the live report."""
-    require(policy.can_download_xlsx(request.user))
     edition = get_object_or_404(Edition.objects.only("pk", "created_at", "xlsx"), pk=pk)
     return _download(edition, edition.xlsx, exports.XLSX_CONTENT_TYPE, "xlsx")
 
 
 @require_POST
+@allowed_if(policy.can_withdraw)
 def withdraw(request, pk):
     """Withdraw an edition: it stays readable and is marked; coordinators only."""
-    require(policy.can_withdraw(request.user))
     edition = get_object_or_404(Edition.objects.listed(), pk=pk)
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "praevention.exchange"
     verbose_name = _("Import und Export")
+
+    def ready(self) -> None:
+        from praevention.accounts.policy import register_ability
+        from praevention.exchange import policy
+
+        register_ability("can_import", policy.can_import)
+        register_ability("can_export", policy.can_export)

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from praevention.catalog.linked_data import lor_uri
 from praevention.catalog.models import EvidenceLevel
 from praevention.core.spreadsheets import set_cell, text_safe_cell
 from praevention.exchange.columns import (
@@ -181,7 +182,8 @@ def template_xlsx():
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:praeventionsnetz:hsds")
 
 
-def _uuid(kind, pk):
+def hsds_uuid(kind: str, pk: object) -> str:
+    """The stable HSDS UUID of one of our rows (`kind` e.g. "measure", "department")."""
     return str(uuid.uuid5(_NAMESPACE, f"{kind}:{pk}"))
 
 
@@ -199,7 +201,34 @@ HSDS_TAXONOMIES = (
     ("praeventionsnetz-zielgruppen", "target_groups", "Präventionsnetz: Zielgruppen"),
     ("praeventionsnetz-lebensphasen", "life_phases", "Präventionsnetz: Lebensphasen"),
     ("praeventionsnetz-handlungsfelder", "fields_of_action", "Präventionsnetz: Handlungsfelder"),
+    (
+        "praeventionsnetz-strategische-ziele",
+        "strategic_goals",
+        "Präventionsnetz: Strategische Ziele",
+    ),
 )
+
+
+def hsds_taxonomy_id(code: str) -> str:
+    """The UUID of one of our taxonomies (a code of HSDS_TAXONOMIES)."""
+    return hsds_uuid("taxonomy", code)
+
+
+def hsds_taxonomy_term(taxonomy: str, taxonomy_name: str, entry) -> dict[str, Any]:
+    """A catalogue entry (target group, life phase, field of action, strategic goal) as an
+    HSDS taxonomy_term of our taxonomy `taxonomy` (a code of HSDS_TAXONOMIES)."""
+    return _present(
+        {
+            "id": hsds_uuid(taxonomy, entry.pk),
+            "code": str(entry.pk),
+            "name": str(entry),
+            # Required by HSDS; the name where the catalogue has no description.
+            "description": entry.description or str(entry),
+            "taxonomy": taxonomy_name,
+            "taxonomy_id": hsds_taxonomy_id(taxonomy),
+            "language": "de",
+        }
+    )
 
 
 def _present(values):
@@ -210,7 +239,7 @@ def _present(values):
     return {key: value for key, value in values.items() if value not in (None, "", [], {})}
 
 
-def hsds_service(measure, contact_departments=None):
+def hsds_service(measure, contact_departments=None, *, contacts=True):
     """One measure as an Open Referral HSDS 3.0 `service` (a dict ready for JSON).
 
     Valid against the official schema (tests/exchange/hsds/, validated in
@@ -222,30 +251,36 @@ def hsds_service(measure, contact_departments=None):
       url                     first of the links
       status                  idea/planned → inactive, running → active,
                               paused → temporarily closed, completed or archived → defunct
+      email                   the lead department's public function address, if any
       eligibility_description target groups, "; "-separated
       minimum_age/maximum_age the children's ages: lowest age_from / highest age_to of the
                               life phases that have numbers (pregnancy and parents have none)
+      assured_date            "zuletzt bestätigt am" (the day the lead last confirmed the entry)
       last_modified           updated_at, ISO 8601 with time zone
       organization(_id)       the lead department (alternate_name = its short name; its
-                              description, or its name where it has none, as HSDS requires one)
+                              description, or its name where it has none, as HSDS requires one;
+                              email = its public function address, if any)
       contacts                the contact person as the measure's page shows them: name,
                               function as title, department, phone. No e-mail address: the
                               network does not publish it (so no service e-mail either).
       funding                 funding source
       service_areas           social spaces: name "LOR number name", the LOR level and number
-                              in description
-      attributes              target groups, life phases and fields of action as taxonomy
-                              terms of the network's own taxonomies
+                              in description, the space's Linked-Data URI as uri
+                              (catalog.linked_data.lor_uri)
+      attributes              target groups, life phases, fields of action and strategic
+                              goals as taxonomy terms of the network's own taxonomies
     Left out because nothing here means the same: alternate_name, fees, fees_description,
-    accreditations (the evidence level is a rating, not an accreditation), assured_date
-    (nobody records when a measure was last checked), interpretation_services,
+    accreditations (the evidence level is a rating, not an accreditation),
+    interpretation_services,
     application_process, languages, schedules, locations. Everything else of ours is under
     "x_praeventionsnetz" (`_extension`).
 
     `contact_departments` maps a contact person's id to their department (`hsds_document`
     reads them in one query); without it the department is read from the person.
+    `contacts=False` leaves the contact person out without reading them (the public API).
+    What may leave the app without a login is decided by `exchange.public.public_service`.
     """
-    service_id = _uuid("measure", measure.pk)
+    service_id = hsds_uuid("measure", measure.pk)
     lead = measure.lead_participation
     phases = list(measure.life_phases.all())
     ages_from = [p.age_from for p in phases if p.age_from is not None]
@@ -257,17 +292,21 @@ def hsds_service(measure, contact_departments=None):
         "name": measure.title,
         "description": measure.description or measure.summary,
         "url": links[0] if links else None,
+        "email": lead.department.public_email if lead else None,
         "status": status,
         "eligibility_description": SEPARATOR.join(g.name for g in measure.target_groups.all()),
         "minimum_age": min(ages_from) if ages_from else None,
         "maximum_age": max(ages_to) if ages_to else None,
+        "assured_date": (
+            timezone.localdate(measure.confirmed_at).isoformat() if measure.confirmed_at else None
+        ),
         "last_modified": measure.updated_at.isoformat() if measure.updated_at else None,
-        "organization_id": _uuid("department", lead.department_id) if lead else None,
+        "organization_id": hsds_uuid("department", lead.department_id) if lead else None,
         "organization": _hsds_organization(lead.department) if lead else None,
-        "contacts": _hsds_contacts(measure, service_id, contact_departments),
+        "contacts": _hsds_contacts(measure, service_id, contact_departments) if contacts else [],
         "funding": [
             {
-                "id": _uuid("funding", measure.pk),
+                "id": hsds_uuid("funding", measure.pk),
                 "service_id": service_id,
                 "source": measure.funding_source,
             }
@@ -276,10 +315,11 @@ def hsds_service(measure, contact_departments=None):
         else [],
         "service_areas": [
             {
-                "id": _uuid("social_space", space.pk),
+                "id": hsds_uuid("social_space", space.pk),
                 "service_id": service_id,
                 "name": f"{space.lor_number} {space.name}",
                 "description": f"{space.get_level_display()} (LOR {space.lor_number})",
+                "uri": lor_uri(space.level, space.lor_number),
             }
             for space in measure.social_spaces.all()
         ],
@@ -289,13 +329,19 @@ def hsds_service(measure, contact_departments=None):
     return _present(service)
 
 
+def hsds_organization(department):
+    """A department as an HSDS organization (the lead of the measures it runs)."""
+    return _hsds_organization(department)
+
+
 def _hsds_organization(department):
     return _present(
         {
-            "id": _uuid("department", department.pk),
+            "id": hsds_uuid("department", department.pk),
             "name": department.name,
             "alternate_name": department.short_name,
             "description": department.description or department.name,
+            "email": department.public_email,
             "x_praeventionsnetz": {
                 "short_name": department.short_name,
                 "kind": department.kind,
@@ -309,7 +355,7 @@ def _hsds_contacts(measure, service_id, contact_departments):
     person = measure.contact_person
     if person is None:
         return []
-    contact_id = _uuid("person", person.pk)
+    contact_id = hsds_uuid("person", person.pk)
     if contact_departments is None:
         department = person.department
     else:
@@ -323,7 +369,7 @@ def _hsds_contacts(measure, service_id, contact_departments):
         "department": department.name if department else None,
         "phones": [
             {
-                "id": _uuid("phone", person.pk),
+                "id": hsds_uuid("phone", person.pk),
                 "contact_id": contact_id,
                 "number": person.phone,
             }
@@ -338,25 +384,15 @@ def _hsds_attributes(measure, service_id):
     attributes = []
     for taxonomy, relation, taxonomy_name in HSDS_TAXONOMIES:
         for entry in getattr(measure, relation).all():
-            term_id = _uuid(taxonomy, entry.pk)
+            term = hsds_taxonomy_term(taxonomy, taxonomy_name, entry)
             attributes.append(
                 {
-                    "id": _uuid(f"attribute:{taxonomy}:{entry.pk}", measure.pk),
+                    "id": hsds_uuid(f"attribute:{taxonomy}:{entry.pk}", measure.pk),
                     "link_id": service_id,
                     "link_type": taxonomy,
                     "link_entity": "service",
-                    "taxonomy_term_id": term_id,
-                    "taxonomy_term": _present(
-                        {
-                            "id": term_id,
-                            "code": str(entry.pk),
-                            "name": entry.name,
-                            # Required by HSDS; the name where the catalogue has no description.
-                            "description": entry.description or entry.name,
-                            "taxonomy": taxonomy_name,
-                            "language": "de",
-                        }
-                    ),
+                    "taxonomy_term_id": term["id"],
+                    "taxonomy_term": term,
                 }
             )
     return attributes

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praevention.accounts.policy import require
 from praevention.core.dataversion import current_token
 from praevention.core.text import match_key
-from praevention.exchange import exporting, importing
+from praevention.exchange import exporting, importing, policy
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
@@ -28,7 +29,6 @@ from praevention.exchange.columns import (
 from praevention.exchange.forms import ImportUploadForm, SizeLimitHandler, too_big_message
 from praevention.exchange.models import ColumnMapping, ValueMapping, headers_key
 from praevention.exchange.reading import FileRejected, read_table
-from praevention.measures import policy
 from praevention.measures.filters import MeasureFilter
 
 SESSION_KEY = "exchange_import"
@@ -50,7 +50,7 @@ def export(request, fmt):
     """The list's filters decide what is exported: the same measures, all pages of them."""
     if fmt not in ("csv", "xlsx", "json"):
         raise Http404
-    policy.require(policy.is_network_member(request.user))
+    require(policy.can_export(request.user))
     filterset = MeasureFilter(request.GET, queryset=MeasureFilter.base_queryset().with_relations())
     if filterset.errors:
         return HttpResponse(
@@ -190,7 +190,7 @@ def _render_preview(request, plan, stored, table, status=200, warning=None):
 
 def _plan_key(request, stored):
     """What a plan depends on: the file, sheet, mapping and merge bases, the user, the data
-    version (renewed by every write to measures, catalogue and network) and the confirmed
+    version (renewed by every write to the project's tables, `core.dataversion`) and the confirmed
     value mappings. None when there is no data version yet (then nothing is cached)."""
     token = current_token()
     if not token:
@@ -284,7 +284,7 @@ def _start(request, stored):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """Upload and check a file. CSRF is checked below, once the size guard is in place."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     guard = SizeLimitHandler(request)
     if request.method == "POST":
         request.upload_handlers.insert(0, guard)
@@ -318,7 +318,7 @@ def _import_upload(request, guard):
 @require_POST
 def import_sheet(request):
     """Read another visible sheet of the uploaded workbook."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -330,7 +330,7 @@ def import_sheet(request):
 @require_http_methods(["GET", "POST"])
 def import_columns(request):
     """Which file column fills which field: suggested, changeable, remembered once confirmed."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -376,7 +376,7 @@ def import_columns(request):
 @require_POST
 def import_values(request):
     """Confirm what unknown names mean ("JugA" → Jugendamt); remembered for later files."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -406,7 +406,7 @@ def import_values(request):
 @require_POST
 def import_confirm(request):
     """Re-read and re-check the previewed file, then save all rows in one transaction."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -461,7 +461,7 @@ def import_confirm(request):
 @require_GET
 def import_template(request):
     """ "Vorlage herunterladen": the headers, an example row, hints and drop-down lists."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     response = HttpResponse(exporting.template_xlsx(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmen.xlsx"'
     return response

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OverviewConfig(AppConfig):
     name = "praevention.overview"
     verbose_name = _("Überblick")
+
+    def ready(self) -> None:
+        from praevention.accounts.policy import register_ability
+        from praevention.overview import policy
+
+        register_ability("can_view_overview", policy.can_view_overview)
+        register_ability("can_export_report", policy.can_export_report)

@@ -16,9 +16,10 @@ of one district differs from Web Mercator by less than a line's width.
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,6 +31,9 @@ from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
 from praevention.measures.models import Measure
 from praevention.overview.scope import Scope
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 Level = SocialSpace.Level
 WIDTH = 800  # viewBox units; the SVG scales to its container and to A4 in print
 PADDING = 8
@@ -37,7 +41,7 @@ TOLERANCE = 0.6  # Douglas–Peucker tolerance in viewBox units (< 0.2 mm on A4)
 CIRCLE_UNIT = 7.0  # radius of a circle for one measure; area grows with the number
 CACHE_TIMEOUT = 24 * 60 * 60
 LEVELS = {"planungsraeume": Level.PLANUNGSRAUM, "bezirksregionen": Level.BEZIRKSREGION}
-LEVEL_NAMES = {
+LEVEL_NAMES: "dict[str, StrPromise]" = {
     Level.PLANUNGSRAUM: gettext_lazy("Planungsräume"),
     Level.BEZIRKSREGION: gettext_lazy("Bezirksregionen"),
 }
@@ -377,7 +381,7 @@ def outlines():
 
     Cached under a fingerprint of the stored outlines (their number and newest change), not
     under the data version: editing a measure must not redraw the district. Called inside the
-    pages' cached figures (`overview.cache`), so it runs only when those are rebuilt: one
+    pages' cached figures (`core.cache`), so it runs only when those are rebuilt: one
     query (the fingerprint) when the outlines are cached, two when they changed.
     """
     stored = SocialSpaceGeometry.objects.all()
@@ -399,7 +403,7 @@ def running_supply(measures, level) -> dict[str, int]:
     """{LOR number of `level`: running measures linked to the space or below it}.
 
     Counts exactly what the measure list's social-space filter (a LOR prefix match) shows for
-    the space. Cached with the overview's other figures (`overview.cache`, per data version). One
+    the space. Cached with the overview's other figures (`core.cache`, per data version). One
     query: SELECT substr(lor_number, 1, n), COUNT(DISTINCT measure) FROM the
     links of the filtered running measures WHERE the linked space is at or below `level`
     GROUP BY 1.
@@ -409,7 +413,7 @@ def running_supply(measures, level) -> dict[str, int]:
     rows = (
         Measure.social_spaces.through.objects.filter(measure__in=running)
         .annotate(length=Length("socialspace__lor_number"))
-        .filter(length__gte=digits)
+        .filter(Q(length__gte=digits))
         .values_list(Substr("socialspace__lor_number", 1, digits))
         .annotate(n=Count("measure", distinct=True))
         .order_by()

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from praevention.catalog import districts, monitoring
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
+from praevention.core import cache
 from praevention.measures.models import Measure
 from praevention.network.models import Department
-from praevention.overview import cache, charts, gaps, maps, quantities, selectors, tables
+from praevention.overview import charts, gaps, maps, quantities, selectors, tables
 from praevention.overview.scope import CURRENT_STATUSES, Scope
 
 EXPIRING_LIMIT = 25

@@ -39,7 +39,7 @@ from praevention.catalog.models import (
 )
 from praevention.demo.meetings import seed_demo_meetings
 from praevention.measures.models import Measure, Participation
-from praevention.measures.services import measure_create, measure_update
+from praevention.measures.services import measure_create, measure_update, measures_set_public
 from praevention.network.models import Department, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo-network.toml"
@@ -127,6 +127,7 @@ def ensure_departments(data=None):
                 "kind": row["kind"],
                 "colour": row["colour"],
                 "description": row.get("description", ""),
+                "public_email": row.get("public_email", ""),
             },
         )[0]
         for row in data["department"]
@@ -371,8 +372,9 @@ class Command(BaseCommand):
         measures = data["measure"]
         catalog = _catalog(measures)
         author = persons[DEMO_AUTHOR_EMAIL].user
+        created = []
         for row in measures:
-            write_measure(
+            outcome = write_measure(
                 row,
                 today=today,
                 departments=departments,
@@ -380,6 +382,15 @@ class Command(BaseCommand):
                 catalog=catalog,
                 by=author,
             )
+            if outcome == "created" and row.get("public"):
+                created.append(row["title"])
+        # Published for the open-data API as a coordinator would, once: a later re-run keeps
+        # what the coordinators decided since.
+        measures_set_public(
+            measure_ids=Measure.objects.filter(title__in=created).values_list("pk", flat=True),
+            public=True,
+            by=persons[DEMO_KOORDINATION_EMAIL].user,
+        )
 
         # Demo data of other apps that refers to the network: one call per app, each reading
         # its own data file, inside this transaction.

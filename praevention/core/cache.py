@@ -1,4 +1,7 @@
-"""The overview pages' figures, cached until the network's data changes.
+"""Figures computed from the data, cached until the network's data changes: the app's one cache.
+
+Used by the overview's pages, the measure search and the "Datenstand" note; it lives in `core`
+so that every app can use it without importing the overview.
 
 An aggregate over twenty thousand measures costs tens of milliseconds and the committee report
 needs a dozen of them, yet the measures change a few times a day. What a page computes from the
