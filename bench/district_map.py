@@ -40,7 +40,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models import F  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 
 from praevention.catalog import districts  # noqa: E402
 from praevention.catalog.models import SocialSpace  # noqa: E402
@@ -73,6 +73,17 @@ def touch():
 
 
 def main():
+    # Without collectstatic the manifest storage cannot name the static files.
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        run()
+
+
+def run():
     settings.ALLOWED_HOSTS = ["*"]
     print(f"{'setup_district':<40}{'ms':>10}")
     for label, number in (
@@ -89,12 +100,14 @@ def main():
     user = get_user_model().objects.get(email="koordination@demo.praeventionsnetz.de")
     client = Client()
     client.force_login(user)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load {load}")
     print(f"{'page':<44}{'warm ms':>9}{'figures ms':>12}{'cold ms':>9}")
     for query in ("", "?schicht=status", "?ebene=bezirksregionen"):
         url = "/karte/" + query
 
         def get(url=url):
-            response = client.get(url)
+            response = client.get(url, secure=True)
             assert response.status_code == 200, response.status_code
 
         get()
