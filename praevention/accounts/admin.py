@@ -14,11 +14,12 @@ from praevention.accounts.models import User
 
 
 class _UniqueEmailMixin:
-    """E-mail addresses are unique regardless of case (a DB constraint); say so in German."""
+    """E-mail addresses are unique in their canonical form (accounts/addresses.py, a DB
+    constraint); say so in German."""
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data.get("email"))
-        others = User.objects.filter(email__iexact=email)
+        others = User.objects.by_email(email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if email and others.exists():

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from praevention.accounts import roles
+from praevention.accounts.addresses import canonical_email
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,13 +35,22 @@ class UserManager(BaseUserManager["User"]):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def by_email(self, address: str | None) -> "models.QuerySet[User]":
+        """The accounts (zero or one) whose address has the canonical form of `address`: the
+        one lookup by e-mail address (login, reset, admin, seeding)."""
+        return self.filter(email_canonical=canonical_email(address))
+
     def get_by_natural_key(self, email: str | None) -> "User":
-        return self.get(email__iexact=email)
+        return self.by_email(email).get()
 
 
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    # What an address is, for every comparison (accounts/addresses.py); set on every save.
+    email_canonical = models.CharField(
+        _("E-Mail-Adresse (Vergleichsform)"), max_length=254, unique=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -51,12 +61,26 @@ class User(AbstractUser):
         verbose_name = _("Benutzer*in")
         verbose_name_plural = _("Benutzer*innen")
         ordering = ["last_name", "first_name", "email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
-        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email_canonical = canonical_email(self.email)
+        others = User.objects.filter(email_canonical=self.email_canonical).exclude(pk=self.pk)
+        if self.email and others.exists():
+            raise ValidationError(
+                {"email": _("Es gibt bereits ein Konto mit dieser E-Mail-Adresse.")},
+                code="unique",
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_canonical = canonical_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_canonical"}
+        super().save(*args, **kwargs)
 
     @cached_property
     def role_names(self) -> frozenset[str]:

@@ -28,15 +28,3 @@ class MeasuresConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="praevention_sqlite_fold")
-
-        # A database with measures keeps its district (catalog.districts refuses a switch).
-        from praevention.catalog import districts
-
-        if has_measures not in districts.IN_USE:
-            districts.IN_USE.append(has_measures)
-
-
-def has_measures() -> bool:
-    from praevention.measures.models import Measure
-
-    return Measure.objects.exists()

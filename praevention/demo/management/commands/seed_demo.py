@@ -167,7 +167,7 @@ def _ensure_user(email, first_name, last_name, role, password):
         "is_staff": role in (roles.KOORDINATION, roles.ADMIN),
         "is_superuser": role == roles.ADMIN,
     }
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.by_email(email).first()
     if user is None:
         user = User(email=email, **values)
         if password:
