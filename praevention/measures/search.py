@@ -264,6 +264,23 @@ def _synonym_index() -> dict[tuple[str, ...], list[str]]:
     return index
 
 
+def _gender_form(tokens: list[str], index: int) -> tuple[str | None, int]:
+    """(base word, tokens used) when `tokens[index]` starts a gender form: "Schüler:innen" →
+    ("Schüler", 1); "Schülerinnen und Schüler" and "Schüler und Schülerinnen" → ("Schüler",
+    3); (None, 1) otherwise."""
+    token = tokens[index]
+    doublet = tokens[index + 1 : index + 3]
+    joined = len(doublet) == 2 and fold(doublet[0]) in ("und", "oder")
+    base = _gender_base(token)
+    if base:
+        same = joined and (fold(doublet[1]) or "").startswith(fold(base) or "")
+        return base, 3 if same else 1
+    other = _gender_base(doublet[1]) if joined else None
+    if other and fold(other) == fold(token):
+        return token, 3
+    return None, 1
+
+
 def query_terms(text: str | None) -> list[Term]:
     """The query as Terms: every term must match (at most MAX_TERMS).
 
@@ -288,7 +305,7 @@ def query_terms(text: str | None) -> list[Term]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        folded = [fold(word) for part in tokens[index : index + longest] for word in [part]]
+        folded = [fold(part) or "" for part in tokens[index : index + longest]]
         found = None
         for length in range(min(longest, len(tokens) - index), 0, -1):
             key = tuple(word for part in folded[:length] for word in WORD.findall(part))
@@ -298,38 +315,15 @@ def query_terms(text: str | None) -> list[Term]:
         if found:
             length, group = found
             typed = " ".join(tokens[index : index + length])
-            result.append(
-                Term(
-                    typed,
-                    tuple(_alternative(term, typed=fold(term) == fold(typed)) for term in group),
-                )
+            alternatives = tuple(
+                _alternative(term, typed=squash(term) == squash(typed)) for term in group
             )
+            result.append(Term(typed, alternatives))
             index += length
             continue
-        base = _gender_base(token)
-        if base:
-            # "Schülerinnen und Schüler", "Schüler und Schülerinnen": one term.
-            rest = tokens[index + 1 : index + 3]
-            if (
-                len(rest) == 2
-                and fold(rest[0]) in ("und", "oder")
-                and fold(rest[1]).startswith(fold(base) or "")
-            ):
-                index += 2
-            result.append(Term(token, (_alternative(base),)))
-        else:
-            follows = tokens[index + 1 : index + 3]
-            if (
-                len(follows) == 2
-                and fold(follows[0]) in ("und", "oder")
-                and _gender_base(follows[1])
-                and fold(token) == fold(_gender_base(follows[1]))
-            ):
-                result.append(Term(token, (_alternative(token),)))
-                index += 3
-                continue
-            result.append(Term(token, (_alternative(token),)))
-        index += 1
+        base, length = _gender_form(tokens, index)
+        result.append(Term(token, (_alternative(base or token),)))
+        index += length
     return result[:MAX_TERMS]
 
 
