@@ -257,7 +257,7 @@ def _synonym_index() -> dict[tuple[str, ...], list[str]]:
     for synonym in SearchSynonym.objects.only("terms"):
         group = synonym.term_list()
         for term in group:
-            key = tuple(fold(word) for word in WORD.findall(term))
+            key = tuple(fold(word) or "" for word in WORD.findall(term))
             if key:
                 index.setdefault(key, [])
                 index[key] = list(dict.fromkeys([*index[key], *group]))
@@ -649,7 +649,7 @@ def similar_titles(queryset, title: str, limit: int = 5):
     if connection.vendor == "postgresql":
         return (
             queryset.filter(folded_title__trigram_similar=folded)
-            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .annotate(similarity=TrigramSimilarity("folded_title", folded))
             .filter(similarity__gte=DUPLICATE_THRESHOLD)
             .order_by("-similarity", "title")[:limit]
         )
@@ -713,7 +713,8 @@ def highlight(text: str, query: str | None) -> SafeString:
     words = terms(query)
     if not words:
         return conditional_escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in _spans(text, words):
         parts.append(conditional_escape(text[last:start]))
         parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
