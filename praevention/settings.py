@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "praevention.core.context_processors.site",
+                "praevention.catalog.context_processors.site",
                 "praevention.accounts.context_processors.abilities",
             ],
         },
@@ -247,8 +247,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localho
 SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
-# The district is data, not code: its display name comes from the environment.
-DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")
+# Optional override of the district's name; the name comes from the database
+# (`manage.py setup_district`, catalog.districts.current_name).
+DISTRICT_NAME = env("DISTRICT_NAME", default="")
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # upload cap of imports
 
@@ -316,10 +317,11 @@ STATEMENTS = {
     ),
     "privacy_retention": env(
         "PRIVACY_RETENTION",
-        default="Ihr Konto und Ihre Angaben bleiben gespeichert, solange Sie im Netzwerk "
-        "mitarbeiten; nach Ihrem Ausscheiden deaktiviert die Koordination das Konto und "
-        "löscht es spätestens nach 12 Monaten. Der Änderungsverlauf der Maßnahmen nennt Sie "
-        "als Bearbeiterin oder Bearbeiter, solange die Maßnahme gespeichert ist.",
+        default="Ihr Konto und Ihr Profil bleiben gespeichert, solange Sie im Netzwerk "
+        "mitarbeiten; beim Ausscheiden deaktiviert oder löscht die Koordination das Konto. "
+        "Der Änderungsverlauf einer Maßnahme nennt Sie, solange die Maßnahme gespeichert ist. "
+        "Fehlgeschlagene Anmeldeversuche werden nach Ablauf der Sperrfrist nicht mehr "
+        "berücksichtigt. Sitzungs-Cookies enden mit der Abmeldung oder nach zwei Wochen.",
     ),
 }
 

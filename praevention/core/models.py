@@ -32,7 +32,7 @@ class DataVersion(models.Model):
         verbose_name = _("Datenstand")
         verbose_name_plural = _("Datenstände")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token
 
 
@@ -48,7 +48,7 @@ class RateCounter(models.Model):
         verbose_name = _("Zähler einer Anfragegrenze")
         verbose_name_plural = _("Zähler der Anfragegrenzen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}: {self.count}"
 
 
@@ -71,7 +71,7 @@ class DownloadSlot(models.Model):
         verbose_name_plural = _("laufende Downloads")
         indexes = [models.Index(fields=["user", "expires_at"], name="core_slot_user_expiry")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.exporter} ({self.user_id})"
 
 
@@ -105,10 +105,10 @@ class ExportJob(models.Model):
         verbose_name = _("Download im Hintergrund")
         verbose_name_plural = _("Downloads im Hintergrund")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.exporter} ({self.get_status_display()})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("core:export_job", args=[self.pk])
 
     @property

@@ -121,3 +121,39 @@ def export_job_file(request, pk):
     response = HttpResponse(bytes(content), content_type=exporter.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}.{exporter.extension}"'
     return response
+
+
+def _statement_context():
+    """The district's statement texts (`settings.STATEMENTS`), with the known limitations
+    as a list and the date of the last check as a date."""
+    import datetime
+
+    statements = dict(settings.STATEMENTS)
+    try:
+        checked_on = datetime.date.fromisoformat(statements["accessibility_checked_on"])
+    except (TypeError, ValueError):
+        checked_on = None
+    extra = [
+        line.strip()
+        for line in (statements.get("accessibility_limitations") or "").splitlines()
+        if line.strip()
+    ]
+    return {"statements": statements, "checked_on": checked_on, "extra_limitations": extra}
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    """Erklärung zur Barrierefreiheit (BIKTG Bln, BITV 2.0), following Berlin's model:
+    conformance status, known limitations, the last check, feedback contact, enforcement and
+    arbitration. Public: every public body publishes it for its web applications."""
+    return render(request, "core/accessibility.html", _statement_context())
+
+
+@login_not_required
+@require_GET
+def privacy(request):
+    """Datenschutzhinweise for the staff whose names and contacts the app stores (Art. 13
+    DSGVO): what is stored, why, how long, who to ask. Public, so it can be read before the
+    first login."""
+    return render(request, "core/privacy.html", _statement_context())
