@@ -12,11 +12,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The Berlin district `make run` sets up (01 … 12); the database then remembers it.
+DISTRICT ?= 04
 
 .PHONY: help install run test lint format browsers pdf-tools screenshots clean messages constraints
 
 help:
-	@echo "make run    – install, migrate, load the demo network and start the server"
+	@echo "make run    – install, migrate, set up DISTRICT (default 04), load the demo network, start the server"
 	@echo "make test   – ruff, mypy and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
 	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
@@ -39,13 +41,17 @@ install: $(VENV)/.installed
 
 run: install pdf-tools .env
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_district $(DISTRICT)
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Präventionsnetz läuft auf http://$(HOST):$(PORT)/"
 	@echo ""
 	@$(BIN)/python manage.py seed_demo --print-logins
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The worker for background downloads (core/jobs.py) runs beside the server and ends with it.
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; installed here when missing and running as root.
 browsers:

@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "praevention.api",
     # The composition root (demo data for every app): imports all, imported by none.
     "praevention.demo",
+    # The database backend of the tasks framework and its worker, `manage.py db_worker`.
+    "django_tasks_db",
 ]
+if django.VERSION < (6, 0):  # Django 5.2: the framework is the django-tasks backport
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     # /healthz for the container's health check, which asks for host "localhost".
@@ -93,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "praevention.core.context_processors.site",
+                "praevention.catalog.context_processors.site",
                 "praevention.accounts.context_processors.abilities",
             ],
         },
@@ -243,11 +247,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localho
 SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
-# The district is data, not code: its display name comes from the environment.
-DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")
+# Optional override of the district's name; the name comes from the database
+# (`manage.py setup_district`, catalog.districts.current_name).
+DISTRICT_NAME = env("DISTRICT_NAME", default="")
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # upload cap of imports
 
+# Heavy downloads (the list's exports, the report's XLSX) one account may run at once
+# (core/downloads.py); one more gets a German 429. A slot whose worker died is freed after
+# DOWNLOAD_SLOT_SECONDS.
+DOWNLOADS_PER_USER = env.int("DOWNLOADS_PER_USER", default=2)
+DOWNLOAD_SLOT_SECONDS = env.int("DOWNLOAD_SLOT_SECONDS", default=600)
+# A list XLSX of more measures than this is made in the background (core/jobs.py) with a
+# progress page; smaller ones are downloaded at once.
+EXPORT_XLSX_DIRECT_MAX = env.int("EXPORT_XLSX_DIRECT_MAX", default=2_000)
+# Background work: Django's tasks framework (django.tasks; on Django 5.2 the django-tasks
+# backport) with the database backend; `python manage.py db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The public HSDS 3.0 API under /api/hsds/ (issue #25). Only measures a coordinator marked
 # "öffentlich" appear; the budget only when the network opts in.
 HSDS_PUBLISH_BUDGET = env.bool("HSDS_PUBLISH_BUDGET", default=False)

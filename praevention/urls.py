@@ -19,6 +19,7 @@ urlpatterns = [
     path("massnahmen/", include("praevention.measures.urls")),
     path("austausch/", include("praevention.exchange.urls")),
     path("berichte/", include("praevention.editions.urls")),
+    path("downloads/", include("praevention.core.urls")),
     path("", include("praevention.meetings.urls")),
     path("healthz", healthz, name="healthz"),
     # Statements every public body publishes; readable without login.

@@ -1,7 +1,10 @@
 """Accounts in the admin: an e-mail login, its roles (groups) and its person profile in one page."""
 
+from typing import Any, ClassVar
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +14,12 @@ from praevention.accounts.models import User
 
 
 class _UniqueEmailMixin:
-    """E-mail addresses are unique regardless of case (a DB constraint); say so in German."""
+    """E-mail addresses are unique in their canonical form (accounts/addresses.py, a DB
+    constraint); say so in German."""
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data.get("email"))
-        others = User.objects.filter(email__iexact=email)
+        others = User.objects.by_email(email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if email and others.exists():
@@ -52,7 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     # network/admin.py adds the person profile (network sits above accounts).
-    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = ()
+    inlines: "ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]]" = ()
 
     fieldsets = (
         (None, {"fields": ("email", "password")}),

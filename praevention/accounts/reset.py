@@ -14,17 +14,21 @@ import hashlib
 import logging
 import threading
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from praevention.accounts.addresses import canonical_email
+from praevention.accounts.forms import CanonicalEmailField
 from praevention.accounts.lockout import client_ip
+from praevention.accounts.models import User
 from praevention.core.mail import app_mail, site_protocol_and_domain
 from praevention.core.ratelimit import RateDecision, hit
-from praevention.core.text import normalize_line
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +69,22 @@ def _send(
 
 
 class BackgroundPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending its mail in a background thread."""
+    """Django's reset form, finding the account by the canonical address (Django compares
+    case-insensitively in the database, which maps "ı" to "i") and sending its mail in a
+    background thread."""
+
+    email = CanonicalEmailField(
+        label=_lazy("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        return (
+            user
+            for user in User.objects.by_email(email).filter(is_active=True)
+            if user.has_usable_password()
+        )
 
     def send_mail(self, *args, **kwargs):
         thread = threading.Thread(
@@ -90,7 +109,7 @@ def over_limit(request, email: str) -> RateDecision:
     refuses it when either is over its limit (settings RESET_LIMIT_PER_ADDRESS,
     RESET_LIMIT_PER_IP per RESET_LIMIT_WINDOW_S seconds)."""
     window = settings.RESET_LIMIT_WINDOW_S
-    address = normalize_line(email).casefold()
+    address = canonical_email(email)
     by_address = hit(
         _key("address", address), limit=settings.RESET_LIMIT_PER_ADDRESS, window=window
     )

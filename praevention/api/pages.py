@@ -215,7 +215,11 @@ def _services(
     if limit is not None:
         rows = rows[offset : offset + limit]
     for measure in rows:
-        yield measure, public_service(measure, full=full, changed_at=measure.changed_at)
+        # `changed_at` is the annotation of `with_changed_at` above.
+        yield (
+            measure,
+            public_service(measure, full=full, changed_at=getattr(measure, "changed_at", None)),
+        )
 
 
 def service(service_id: str) -> dict[str, Any]:
@@ -302,9 +306,7 @@ def service_list(query: QueryDict) -> dict[str, Any]:
         if full:
             return [item for _measure, item in _services(found, offset, limit)]
         # One-to-one fields only: from plain rows, no model instance per measure.
-        items = (
-            public_service(f, full=False) for f in service_facts(found[offset : offset + limit])
-        )
+        items = (public_service(f, full=False) for f in service_facts(found, offset, limit))
         return [{k: item[k] for k in fields if k in item} for item in items]
 
     return page(contents, found.count(), number, size)

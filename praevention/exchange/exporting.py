@@ -1,7 +1,9 @@
 """Writers for the filtered measure list: CSV and XLSX from the shared columns, and HSDS JSON.
 
-The writers take measures loaded with `with_relations()`, so every format costs the same
-fixed number of queries however many measures there are.
+The writers take measures loaded with `with_relations()`. The exports read them with
+`in_chunks`: CHUNK_SIZE measures at a time with their relations (a fixed number of queries
+per chunk), so a worker holds one chunk, never the whole list, and CSV and JSON leave the
+server row by row (issue #28, item 6).
 """
 
 import csv
@@ -9,15 +11,22 @@ import datetime
 import functools
 import hashlib
 import io
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import ManyToManyField, QuerySet
+from django.http import QueryDict
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,7 +35,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from praevention.catalog.linked_data import lor_uri
 from praevention.catalog.models import EvidenceLevel, SocialSpace
+from praevention.core import jobs
+from praevention.core.exporters import Exporter, InvalidSelection
 from praevention.core.spreadsheets import set_cell, text_safe_cell
+from praevention.exchange import policy
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
@@ -37,10 +49,32 @@ from praevention.exchange.columns import (
     german,
     german_date,
 )
+from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, Participation
 from praevention.network.models import Department, Person
 
 SHEET_TITLE = "Maßnahmen"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Measures read (with their relations) per round trip while exporting: about 2 MB of objects.
+CHUNK_SIZE = 500
+
+
+def in_chunks(measures: QuerySet[Measure]) -> Iterator[list[Measure]]:
+    """`measures` as lists of at most CHUNK_SIZE, in the QuerySet's order.
+
+    On PostgreSQL a server-side cursor; the QuerySet's prefetches run once per chunk, so
+    the queries grow with the number of chunks, not of measures.
+    """
+    rows = measures.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield chunk
+        jobs.advance(len(chunk))
+
+
+def each(measures: QuerySet[Measure]) -> Iterator[Measure]:
+    """`measures` one by one, read in chunks (`in_chunks`)."""
+    for chunk in in_chunks(measures):
+        yield from chunk
 
 
 class _Echo:
@@ -264,7 +298,7 @@ def _present(values):
     return {key: value for key, value in values.items() if value not in (None, "", [], {})}
 
 
-def hsds_service(measure, contact_departments=None, *, contacts=True):
+def hsds_service(measure, contact_departments=None, related=None, *, contacts=True):
     """One measure as an Open Referral HSDS 3.0 `service` (a dict ready for JSON).
 
     Valid against the official schema (tests/exchange/hsds/, validated in
@@ -302,10 +336,15 @@ def hsds_service(measure, contact_departments=None, *, contacts=True):
 
     `contact_departments` maps a contact person's id to their department (`hsds_document`
     reads them in one query); without it the department is read from the person.
+    `related`: {relation in Measure.M2M_FIELDS: the measure's entries} (`CatalogLinks`);
+    without it they are read from the measure.
     `contacts=False` leaves the contact person out without reading them (the public API).
     What may leave the app without a login is decided by `exchange.public.public_service`.
     """
-    service = _summary(facts_of(measure))
+    if related is None:
+        # Each relation read once: a related manager costs more than the rows it hands back.
+        related = {name: list(getattr(measure, name).all()) for name in Measure.M2M_FIELDS}
+    service = _summary(facts_of(measure, related))
     service_id = service["id"]
     nested = {
         "contacts": _hsds_contacts(measure, service_id, contact_departments) if contacts else [],
@@ -327,10 +366,10 @@ def hsds_service(measure, contact_departments=None, *, contacts=True):
                 f"(LOR {space.lor_number})",
                 "uri": lor_uri(space.level, space.lor_number),
             }
-            for space in measure.social_spaces.all()
+            for space in related["social_spaces"]
         ],
-        "attributes": _hsds_attributes(measure, service_id),
-        "x_praeventionsnetz": _extension(measure),
+        "attributes": _hsds_attributes(measure, service_id, related),
+        "x_praeventionsnetz": _extension(measure, related),
     }
     return _present({**service, **nested})
 
@@ -357,10 +396,12 @@ class ServiceFacts:
     changed_at: datetime.datetime | None = None
 
 
-def facts_of(measure) -> ServiceFacts:
+def facts_of(measure, related=None) -> ServiceFacts:
     """The facts of a Measure whose participations, target groups and life phases are loaded
-    (`with_relations()`, `for_service_list()`) or read here."""
+    (`with_relations()`, `for_service_list()`) or read here; `related` as in `hsds_service`."""
     lead = measure.lead_participation
+    target_groups = related["target_groups"] if related else measure.target_groups.all()
+    phases = related["life_phases"] if related else measure.life_phases.all()
     return ServiceFacts(
         pk=measure.pk,
         title=measure.title,
@@ -372,8 +413,8 @@ def facts_of(measure) -> ServiceFacts:
         confirmed_at=measure.confirmed_at,
         updated_at=measure.updated_at,
         lead=lead.department if lead else None,
-        target_groups=[g.name for g in measure.target_groups.all()],
-        ages=[(p.age_from, p.age_to) for p in measure.life_phases.all()],
+        target_groups=[g.name for g in target_groups],
+        ages=[(p.age_from, p.age_to) for p in phases],
         changed_at=getattr(measure, "changed_at", None),
     )
 
@@ -530,10 +571,10 @@ def _hsds_contacts(measure, service_id, contact_departments):
     return [_present(contact)]
 
 
-def _hsds_attributes(measure, service_id):
+def _hsds_attributes(measure, service_id, related):
     attributes = []
     for taxonomy, relation, taxonomy_name in HSDS_TAXONOMIES:
-        for entry in getattr(measure, relation).all():
+        for entry in related[relation]:
             term = hsds_taxonomy_term(taxonomy, taxonomy_name, entry)
             attributes.append(
                 {
@@ -552,9 +593,9 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-def _extension(measure):
+def _extension(measure, related):
     """Our fields that HSDS has no place for, with codes and German labels; absent values
-    are left out like in HSDS."""
+    are left out like in HSDS. `related`: {relation name: its entries}."""
     extension = {
         "id": measure.pk,
         "summary": measure.summary,
@@ -571,17 +612,17 @@ def _extension(measure):
             }
             for p in measure.participations.all()
         ],
-        "target_groups": [g.name for g in measure.target_groups.all()],
+        "target_groups": [g.name for g in related["target_groups"]],
         "life_phases": [
             _present({"name": p.name, "age_from": p.age_from, "age_to": p.age_to})
-            for p in measure.life_phases.all()
+            for p in related["life_phases"]
         ],
         "social_spaces": [
             {"lor_number": s.lor_number, "name": s.name, "level": s.level}
-            for s in measure.social_spaces.all()
+            for s in related["social_spaces"]
         ],
-        "fields_of_action": [f.name for f in measure.fields_of_action.all()],
-        "strategic_goals": [g.title for g in measure.strategic_goals.all()],
+        "fields_of_action": [f.name for f in related["fields_of_action"]],
+        "strategic_goals": [g.title for g in related["strategic_goals"]],
         "poverty_focus": measure.poverty_focus,
         "poverty_focus_label": choice_label(Measure.PovertyFocus, measure.poverty_focus),
         "reach_planned": measure.reach_planned,
@@ -594,7 +635,7 @@ def _extension(measure):
             if measure.evidence_level
             else None
         ),
-        "good_practice_criteria": [c.name for c in measure.good_practice_criteria.all()],
+        "good_practice_criteria": [c.name for c in related["good_practice_criteria"]],
         "evaluation_notes": measure.evaluation_notes,
         "links": measure.link_list(),
         "is_archived": measure.is_archived,
@@ -603,26 +644,171 @@ def _extension(measure):
     return _present(extension)
 
 
-def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
-    """{"services": [...]} plus what the file is, under our extension key.
-
-    One query beyond the measures' own: the contact persons' departments.
-    """
-    measures = list(measures)
+def _contact_departments(measures: Iterable[Measure]) -> dict[int, Department]:
+    """{person id: department} for the measures' contact persons, in one query."""
     person_ids = {m.contact_person_id for m in measures if m.contact_person_id}
-    departments = {
+    return {
         person.pk: person.department
         for person in Person.objects.filter(pk__in=person_ids).select_related("department")
     }
+
+
+def _hsds_meta(count: int) -> dict[str, Any]:
+    return {
+        "hsds_version": "3.0",
+        "district": settings.DISTRICT_NAME,
+        "generated_at": timezone.now().isoformat(),
+        "count": count,
+        "roles": {value: str(label) for value, label in Participation.Role.choices},
+    }
+
+
+def hsds_document(measures: Iterable[Measure]) -> dict[str, Any]:
+    """{"services": [...]} plus what the file is, under our extension key.
+
+    One query beyond the measures' own: the contact persons' departments. Holds every
+    service in memory: the download streams `hsds_chunks` instead.
+    """
+    measures = list(measures)
+    departments = _contact_departments(measures)
     with german():
         services = [hsds_service(measure, departments) for measure in measures]
-        return {
-            "services": services,
-            "x_praeventionsnetz": {
-                "hsds_version": "3.0",
-                "district": settings.DISTRICT_NAME,
-                "generated_at": timezone.now().isoformat(),
-                "count": len(services),
-                "roles": {value: str(label) for value, label in Participation.Role.choices},
-            },
+        return {"services": services, "x_praeventionsnetz": _hsds_meta(len(services))}
+
+
+def _json(value: object) -> str:
+    """As `JsonResponse` with ensure_ascii=False and indent=2 writes it."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def _link_field(name: str) -> ManyToManyField:
+    field = Measure._meta.get_field(name)
+    if not isinstance(field, ManyToManyField):
+        raise TypeError(f"Measure.{name} is not a catalogue link")
+    return field
+
+
+class CatalogLinks:
+    """The measures' catalogue links (Measure.M2M_FIELDS) as lists of entries, read as pairs
+    of ids: the catalogue is read once (six queries), each chunk of measures in six more, and
+    no ORM object is made per link (prefetching made two per link, half the JSON's time).
+    Each list is in the entries' default order, as `measure.<relation>.all()` has it.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[int, Any]] = {}
+        self.rank: dict[str, dict[int, int]] = {}
+        for name in Measure.M2M_FIELDS:
+            catalogue: Any = _link_field(name).related_model
+            ordered = list(catalogue.objects.all())
+            self.entries[name] = {entry.pk: entry for entry in ordered}
+            self.rank[name] = {entry.pk: position for position, entry in enumerate(ordered)}
+
+    def of(self, measures: list[Measure]) -> dict[int, dict[str, list[Any]]]:
+        """{measure id: {relation: [entries]}} for `measures`."""
+        ids = [measure.pk for measure in measures]
+        links: dict[int, dict[str, list[Any]]] = {
+            pk: {name: [] for name in Measure.M2M_FIELDS} for pk in ids
         }
+        for name in Measure.M2M_FIELDS:
+            field = _link_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            through: Any = field.remote_field.through
+            pairs = through.objects.filter(**{f"{source}_id__in": ids}).values_list(
+                f"{source}_id", f"{target}_id"
+            )
+            entries, rank = self.entries[name], self.rank[name]
+            for measure_id, entry_id in sorted(pairs, key=lambda pair: rank[pair[1]]):
+                links[measure_id][name].append(entries[entry_id])
+        return links
+
+
+def hsds_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
+    """`hsds_document` as JSON text, one service at a time: the same characters as
+    `json.dumps(hsds_document(measures), ensure_ascii=False, indent=2)`, but only one chunk
+    of measures is held at once. Per chunk: the measures, their participations, contact
+    persons' departments and catalogue links (`CatalogLinks`).
+    """
+    count = 0
+    yield '{\n  "services": ['
+    measures = measures.prefetch_related(None).prefetch_related(Participation.lead_first_prefetch())
+    with german():
+        catalog = CatalogLinks()
+        for chunk in in_chunks(measures):
+            departments = _contact_departments(chunk)
+            links = catalog.of(chunk)
+            for measure in chunk:
+                service = hsds_service(measure, departments, links[measure.pk])
+                service = _json(service).replace("\n", "\n    ")
+                yield ("\n    " if count == 0 else ",\n    ") + service
+                count += 1
+        # The closing part as json.dumps writes it: without the opening "{\n".
+        meta = _json({"x_praeventionsnetz": _hsds_meta(count)})[2:]
+    yield ("\n  ]" if count else "]") + ",\n" + meta
+
+
+def select_measures(params: QueryDict) -> QuerySet[Measure]:
+    """The list's measures for its filter parameters, all pages, with their relations.
+
+    Raises InvalidSelection (German) when the filters are invalid.
+    """
+    filterset = MeasureFilter(params, queryset=MeasureFilter.base_queryset().with_relations())
+    if filterset.errors:
+        raise InvalidSelection(_("Die Filter sind ungültig; bitte in der Liste prüfen."))
+    return filterset.qs
+
+
+def _csv(measures: QuerySet[Measure]) -> Iterator[str]:
+    return csv_lines(each(measures))
+
+
+def _xlsx(measures: QuerySet[Measure]) -> bytes:
+    return xlsx_bytes(each(measures))
+
+
+def _template(_subject: object) -> bytes:
+    return template_xlsx()
+
+
+# The list's downloads (every member of the network) and the import's template; registered
+# in ExchangeConfig.ready().
+EXPORTERS = (
+    Exporter(
+        key="measures.csv",
+        label=_lazy("CSV"),
+        content_type="text/csv; charset=utf-8",
+        extension="csv",
+        render=_csv,
+        allowed=policy.can_export,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.xlsx",
+        label=_lazy("Excel"),
+        content_type=XLSX_TYPE,
+        extension="xlsx",
+        render=_xlsx,
+        allowed=policy.can_export,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.json",
+        label=_lazy("JSON (HSDS)"),
+        content_type="application/json",
+        extension="json",
+        render=hsds_chunks,
+        allowed=policy.can_export,
+        select=select_measures,
+        heavy=True,
+    ),
+    Exporter(
+        key="measures.template",
+        label=_lazy("Vorlage herunterladen"),
+        content_type=XLSX_TYPE,
+        extension="xlsx",
+        render=_template,
+        allowed=policy.can_import,
+    ),
+)

@@ -24,12 +24,19 @@ class ParticipationInlineForm(forms.ModelForm):
 
     def validate_constraints(self):
         # "One lead per measure" is checked across all rows by the formset. Checked per
-        # row, the database still holds the old lead, so moving the lead would be refused.
-        exclude = self._get_validation_exclusions() | {"role"}
+        # row, the database still holds the old lead, so moving the lead would be refused:
+        # the row's constraints are checked without `role` (and, as Django does, without the
+        # fields the form lacks or that already failed).
+        exclude = {
+            field.name
+            for field in Participation._meta.get_fields()
+            if field.name not in self.fields or field.name in self.errors
+        } | {"role"}
         try:
             self.instance.validate_constraints(exclude=exclude)
         except ValidationError as error:
-            self._update_errors(error)
+            for name, errors in error.update_error_dict({}).items():
+                self.add_error(name if name in self.fields else None, errors)
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -410,4 +417,5 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "updated_at"]
     search_fields = ["terms"]
+    ordering = ["terms"]
     fields = ["terms"]

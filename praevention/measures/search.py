@@ -76,10 +76,12 @@ SQUASH_FUNCTION = "praevention_squash"
 # What splits a compound or a gender form ("Eltern-Kind-Gruppe", "Schüler:innen",
 # "Schüler*innen", "Kinder- und Jugend…"): left out by `squash` and `praevention_squash`.
 SEPARATORS = re.compile(r"[-\s‐‑–—:*_·/'’.]+")
-# A query word (written together or apart) is looked for inside the squashed title, summary
-# and description from this length on: a shorter one ("ESU") would be found across words
-# and inside others ("Besuch").
-SQUASH_MIN_LENGTH = 6
+# A word typed together is also looked for inside the squashed title, summary and
+# description (to find it written apart) from this many letters on: a compound, not a short
+# word that the full text and the substring search find anyway ("Elternkindgruppe" is 16
+# letters, "Schüler" 7). A shorter one would be found across words and inside others, and
+# each squashed search costs a trigram index scan with a recheck of the text.
+SQUASH_MIN_LENGTH = 10
 # A word as typed, with the parts of a compound or gender form it is written with.
 TOKEN = re.compile(r"\w+(?:[-:*_·/]\w+)*", re.UNICODE)
 # Gender forms of a word: "Schüler:innen", "Schüler*innen", "Schüler_innen", "Schüler/innen",
@@ -220,7 +222,8 @@ def _alternative(text: str) -> Alternative:
     words = tuple(
         word[:MAX_TERM_LENGTH] for word in WORD.findall(text) if fold(word) not in STOP_WORDS
     )
-    return Alternative(words or (text,), squash(text))
+    squashed = squash(text)
+    return Alternative(words or (text,), squashed if len(squashed) >= SQUASH_MIN_LENGTH else "")
 
 
 def _gender_base(token: str) -> str | None:
@@ -238,7 +241,7 @@ def _synonym_index() -> dict[tuple[str, ...], list[str]]:
     for synonym in SearchSynonym.objects.only("terms"):
         group = synonym.term_list()
         for term in group:
-            key = tuple(fold(word) for word in WORD.findall(term))
+            key = tuple(fold(word) or "" for word in WORD.findall(term))
             if key:
                 index.setdefault(key, [])
                 index[key] = list(dict.fromkeys([*index[key], *group]))
@@ -269,7 +272,7 @@ def query_terms(text: str | None) -> list[Term]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        folded = [fold(word) for part in tokens[index : index + longest] for word in [part]]
+        folded = [fold(word) or "" for part in tokens[index : index + longest] for word in [part]]
         found = None
         for length in range(min(longest, len(tokens) - index), 0, -1):
             key = tuple(word for part in folded[:length] for word in WORD.findall(part))
@@ -289,7 +292,7 @@ def query_terms(text: str | None) -> list[Term]:
             if (
                 len(rest) == 2
                 and fold(rest[0]) in ("und", "oder")
-                and fold(rest[1]).startswith(fold(base) or "")
+                and (fold(rest[1]) or "").startswith(fold(base) or "")
             ):
                 index += 2
             result.append(Term(token, (_alternative(base),)))
@@ -611,7 +614,7 @@ def similar_titles(queryset, title: str, limit: int = 5):
     if connection.vendor == "postgresql":
         return (
             queryset.filter(folded_title__trigram_similar=folded)
-            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .annotate(similarity=TrigramSimilarity("folded_title", folded))
             .filter(similarity__gte=DUPLICATE_THRESHOLD)
             .order_by("-similarity", "title")[:limit]
         )
@@ -675,7 +678,8 @@ def highlight(text: str, query: str | None) -> SafeString:
     words = terms(query)
     if not words:
         return conditional_escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in _spans(text, words):
         parts.append(conditional_escape(text[last:start]))
         parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")

@@ -3,6 +3,7 @@
 import datetime
 import secrets
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +19,10 @@ from praevention.meetings.models import (
 )
 from praevention.network.models import Department, Person
 
+Tracked = TypeVar("Tracked", Meeting, Decision, FollowUp, Comment)
 
-def _save(obj, by: User | None):
+
+def _save(obj: Tracked, by: User | None) -> Tracked:
     """Validate (German messages), save, and record `by` in the history."""
     obj._history_user = by
     obj.full_clean()

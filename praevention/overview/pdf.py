@@ -9,9 +9,9 @@ report, where WeasyPrint needed 3 s.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from praevention.catalog import districts
 from praevention.overview import typeset
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -28,7 +28,7 @@ def render_html(
             "now": now,
             "title": title,
             "edition": edition,
-            "district_name": settings.DISTRICT_NAME,
+            "district_name": districts.current_name(),
         },
     )
 

@@ -286,7 +286,7 @@ class _Writer:
             image = f'image(bytes({source_literal}), format: "svg", width: 1.5em, alt: "–")'
             return f"pdf.artifact(box(baseline: 0.15em, {image})) + h(0.35em)"
         if "district-map" in classes:
-            size = 'width: 100%, height: 190mm, fit: "contain"'
+            size = 'width: 100%, height: 160mm, fit: "contain"'  # heading and legend fit too
         else:
             size = "width: 165mm"  # the charts: as on A4 in the browser
         alt_literal = string(alt_text.strip() or "–")
