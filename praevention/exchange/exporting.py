@@ -19,7 +19,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import ManyToManyField, QuerySet
@@ -33,6 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from praevention.catalog import districts
 from praevention.catalog.linked_data import lor_uri
 from praevention.catalog.models import EvidenceLevel, SocialSpace
 from praevention.core import jobs
@@ -656,7 +656,7 @@ def _contact_departments(measures: Iterable[Measure]) -> dict[int, Department]:
 def _hsds_meta(count: int) -> dict[str, Any]:
     return {
         "hsds_version": "3.0",
-        "district": settings.DISTRICT_NAME,
+        "district": districts.current_name(),
         "generated_at": timezone.now().isoformat(),
         "count": count,
         "roles": {value: str(label) for value, label in Participation.Role.choices},
