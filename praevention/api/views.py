@@ -35,9 +35,9 @@ def info(request: HttpRequest) -> dict[str, Any]:
 
 
 @endpoint
-def openapi(request: HttpRequest) -> dict[str, Any]:
+def openapi(request: HttpRequest) -> bytes:
     params.only(request.GET, ())
-    return spec.openapi_document(request.build_absolute_uri(".").rstrip("/"))
+    return spec.openapi_json(request.build_absolute_uri(".").rstrip("/"))
 
 
 @endpoint
