@@ -16,6 +16,7 @@ to the base) keeps the newer value, a value only the file changed is taken, and 
 changed is an error naming who changed it.
 """
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,16 +26,19 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praevention.exchange.amounts import header_unit
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
     EXAMPLE_TITLE,
     M2M_KEYS,
+    ORDER,
     PREVALIDATED,
     SCALAR_KEYS,
     Catalog,
     ChoiceColumn,
     as_text,
+    has_several,
     norm,
 )
 from praevention.exchange.reading import FileRejected
@@ -85,6 +89,8 @@ class RowPlan:
     renamed_from: str = ""
     # A new measure's (column, value) pairs, for the preview.
     new_values: list = field(default_factory=list)
+    # The rules that turned cells into values ("Budget (EUR): 12,5 T€ → 12.500,00 €").
+    notes: list = field(default_factory=list)
 
     @property
     def filled(self):
@@ -134,6 +140,8 @@ class ImportPlan:
     @property
     def missing_columns(self):
         present = {column.key for column in self.columns}
+        if "period" in present:
+            present |= {"start_date", "end_date"}
         return [c for c in COLUMNS if c.key not in present and c.key not in IDENTITY]
 
     def signature(self):
@@ -222,7 +230,7 @@ def plan_import(
     positions = _positions(table.headers, mapping)
     catalog = catalog or Catalog()
     base_versions = base_versions or {}
-    plan = ImportPlan(columns=sorted(positions, key=COLUMNS.index))
+    plan = ImportPlan(columns=sorted(positions, key=ORDER.index))
     unnamed = [i for i, key in enumerate(mapping) if not table.headers[i]]
 
     parsed: list[tuple[int, dict[str, Any], list[RowError]]] = []
@@ -295,6 +303,8 @@ def plan_import(
         if measure is not None and measure.pk in stale:
             base_state = bases.get(measure.pk, {"_version": stale[measure.pk], "_missing": True})
         row = _plan_row(number, values, measure, positions, errors, base_state)
+        if row is not None:
+            row.notes = catalog.notes.get(number, [])
         if row is not None and not errors:
             _check_permission(by, row, errors)
         if errors:
@@ -369,12 +379,19 @@ def _parse_row(number, cells, positions, catalog, table, errors):
             )
             continue
         raw = cells[position] if position < len(cells) else None
+        catalog.unit = _header_unit(table.headers[position]) if column.key == "budget_eur" else None
         try:
             values[column.key] = column.parse(raw, catalog)
         except ValidationError as invalid:
             errors.extend(RowError(number, column.header, m) for m in invalid.messages)
     catalog.row = catalog.column = None
     return values
+
+
+@functools.lru_cache(maxsize=256)
+def _header_unit(header):
+    """The unit a file's header names ("Budget in T€"): applied to every cell below it."""
+    return header_unit(str(header or ""))
 
 
 def _load_measures(ids, catalog):
@@ -584,7 +601,8 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     measure = row.measure
     if not creating:
         row.version = measure.version
-    present = [c for c in positions if c.key not in IDENTITY and c.key in values]
+    filled = _apply_period(values, positions, creating)
+    present = [c for c in positions if c.key not in IDENTITY and c.key in values] + filled
     new_values = {}
     conflicts = []
     for column in present:
@@ -709,17 +727,49 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     return row
 
 
+# Suggestions ("meinten Sie …?") are worked out for this many unknown values, the ones the
+# preview shows; a file with thousands of unknown names costs no fuzzy search for each.
+SUGGESTED_UNKNOWN = 100
+
+
+def _apply_period(values, positions, creating):
+    """Put a "Zeitraum" cell's dates (exchange/periods.py) into Beginn and Ende, unless the
+    file has those columns too; "laufend" makes a new measure running. Returns the columns
+    the period filled."""
+    period = values.pop("period", None)
+    if period is None:
+        return []
+    filled = []
+    for key, value in (("start_date", period.start), ("end_date", period.end)):
+        if value is not None and BY_KEY[key] not in positions:
+            values[key] = value
+            filled.append(BY_KEY[key])
+    if period.running and creating and BY_KEY["status"] not in positions:
+        values["status"] = Measure.Status.RUNNING
+        filled.append(BY_KEY["status"])
+    return filled
+
+
 def _unknown_values(catalog):
-    """Names the catalogue does not know, once per distinct value, with a suggestion."""
+    """Names the catalogue does not know, once per distinct value, with a suggestion.
+
+    Each value is a single name: `split_entries` never reports a cell with several names as
+    one. The choices of a kind are one shared list, not one copy per value.
+    """
     unknown = []
     order = {column.header: i for i, column in enumerate(COLUMNS)}
+    options = {
+        kind: [(obj.pk, catalog.label(kind, obj)) for obj in objects]
+        for kind, objects in catalog.entries.items()
+    }
 
     def first_seen(item):
         entry = item[1]
         return (entry["rows"][:1], order.get(entry["column"], 0))
 
-    for (kind, key), entry in sorted(catalog.unknown.items(), key=first_seen):
-        suggestion = catalog.suggestion(kind, entry["value"])
+    for number, ((kind, key), entry) in enumerate(sorted(catalog.unknown.items(), key=first_seen)):
+        # A value that may name several entries is offered as no single one.
+        suggested = number < SUGGESTED_UNKNOWN and not has_several(entry["value"])
         unknown.append(
             {
                 "kind": kind,
@@ -728,8 +778,8 @@ def _unknown_values(catalog):
                 "value": entry["value"],
                 "column": entry["column"],
                 "rows": entry["rows"],
-                "suggestion": suggestion,
-                "options": [(obj.pk, catalog.label(kind, obj)) for obj in catalog.entries[kind]],
+                "suggestion": catalog.suggestion(kind, entry["value"]) if suggested else None,
+                "options": options[kind],
             }
         )
     return unknown

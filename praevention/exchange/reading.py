@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import msoffcrypto
 from charset_normalizer import from_bytes
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -136,6 +137,93 @@ class Table:
     notes: list = field(default_factory=list)
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def refuse_unreadable(data: bytes) -> None:
+    """FileRejected naming the format and the fix for files no reader here can read, by
+    their content whatever their name (issue #26, item 4): encrypted workbooks (a password
+    or a Microsoft 365 sensitivity label, both an OLE container with an encrypted package),
+    old Excel 97–2003 workbooks, OpenDocument spreadsheets, "Strict Open XML" workbooks and
+    web pages saved with an .xls name."""
+    if data.startswith(OLE_MAGIC):
+        if _is_encrypted(data):
+            raise FileRejected(
+                _(
+                    "Die Excel-Datei ist verschlüsselt (mit einem Kennwort oder einer "
+                    "Vertraulichkeitsbezeichnung) und kann nicht gelesen werden. Bitte in Excel "
+                    "eine Kopie ohne Schutz speichern (Datei → Informationen → Arbeitsmappe "
+                    "schützen bzw. Vertraulichkeit „Öffentlich“) oder als „CSV UTF-8“ speichern "
+                    "und diese Datei hochladen."
+                )
+            )
+        raise FileRejected(
+            _(
+                "Die Datei ist eine Excel-Arbeitsmappe im alten Format (.xls, Excel 97–2003). "
+                "Bitte in Excel „Speichern unter“ → „Excel-Arbeitsmappe (.xlsx)“ oder "
+                "„CSV UTF-8“ wählen und diese Datei hochladen."
+            )
+        )
+    if data.startswith(ZIP_MAGIC):
+        kind = _zip_kind(data)
+        if kind == "ods":
+            raise FileRejected(
+                _(
+                    "Die Datei ist eine OpenDocument-Tabelle (.ods, LibreOffice/OpenOffice). "
+                    "Bitte in LibreOffice „Datei → Speichern unter“ → „Excel 2007-365 (.xlsx)“ "
+                    "oder „Text CSV“ (UTF-8, Semikolon) wählen und diese Datei hochladen."
+                )
+            )
+        if kind == "strict":
+            raise FileRejected(
+                _(
+                    "Die Excel-Datei ist im Format „Strict Open XML“ gespeichert, das hier nicht "
+                    "gelesen werden kann. Bitte in Excel „Speichern unter“ → "
+                    "„Excel-Arbeitsmappe (.xlsx)“ (nicht „Strict Open XML“) wählen."
+                )
+            )
+        return
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and any(tag in head for tag in (b"<html", b"<table", b"<!doctype")):
+        raise FileRejected(
+            _(
+                "Die Datei ist eine Webseite (HTML), die als Excel-Datei benannt wurde, z. B. "
+                "ein Export aus einem Fachverfahren. Bitte in Excel öffnen und als "
+                "„Excel-Arbeitsmappe (.xlsx)“ oder „CSV UTF-8“ speichern."
+            )
+        )
+
+
+def _is_encrypted(data: bytes) -> bool:
+    """Whether an OLE file is an encrypted Office document (msoffcrypto-tool reads the
+    container's EncryptionInfo; a label's encryption uses the same container)."""
+    try:
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # any container msoffcrypto cannot parse is no encrypted workbook
+        logger.info("OLE upload not recognised by msoffcrypto", exc_info=True)
+        return False
+
+
+def _zip_kind(data: bytes) -> str:
+    """ "ods", "strict" or "" (anything else, read as XLSX) from the package's own marks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    if member.read(100).strip() == ODS_TYPE:
+                        return "ods"
+            if "xl/workbook.xml" in names:
+                with archive.open("xl/workbook.xml") as member:
+                    if STRICT_NAMESPACE in member.read(4096):
+                        return "strict"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return ""
+    return ""
+
+
 def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=()) -> Table:
     """The file's header row and data rows, whatever its format; FileRejected otherwise.
 
@@ -146,6 +234,7 @@ def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=(
         raise FileRejected(_("Die Datei ist leer."))
     suffix = PurePath(name or "").suffix.lower()
     is_zip = data.startswith(ZIP_MAGIC)
+    refuse_unreadable(data)
     if suffix == ".xlsx" or (suffix == ".xlsm" and is_zip):
         if not is_zip:
             raise FileRejected(_("Die Datei endet auf .xlsx, ist aber keine Excel-Datei (.xlsx)."))
