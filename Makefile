@@ -12,11 +12,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The Berlin district `make run` sets up (01 … 12); the database then remembers it.
+DISTRICT ?= 04
 
-.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages
+.PHONY: help install run test lint format browsers pdf-tools screenshots clean messages constraints
 
 help:
-	@echo "make run    – install, migrate, load the demo network and start the server"
+	@echo "make run    – install, migrate, set up DISTRICT (default 04), load the demo network, start the server"
 	@echo "make test   – ruff, mypy and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
 	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
@@ -39,13 +41,17 @@ install: $(VENV)/.installed
 
 run: install pdf-tools .env
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_district $(DISTRICT)
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Präventionsnetz läuft auf http://$(HOST):$(PORT)/"
 	@echo ""
 	@$(BIN)/python manage.py seed_demo --print-logins
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The worker for background downloads (core/jobs.py) runs beside the server and ends with it.
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; installed here when missing and running as root.
 browsers:
@@ -58,22 +64,25 @@ browsers:
 	  fi; \
 	fi
 
-# ruff, and mypy with django-stubs over the modules listed in pyproject.toml ([tool.mypy] files).
+# ruff, mypy with django-stubs ([tool.mypy]) and the layer contract ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SECRET_KEY=mypy-only DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans and emoji in Noto Color
-# Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when missing and
-# running as root.
-PDF_PACKAGES := fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, the scripts DejaVu lacks
+# (Arabic, Hebrew, Armenian, Georgian, Ethiopic) in Noto Sans (fonts-noto-core) and emoji in
+# Noto Color Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when
+# missing and running as root.
+PDF_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji poppler-utils
 pdf-tools:
 	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] \
 	  || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
 	  || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -88,6 +97,13 @@ pdf-tools:
 test: install browsers pdf-tools lint
 	SECRET_KEY=test-only-secret-key DEBUG=0 EXPECT_POSTGRES=1 \
 	  .ci/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The versions the Docker image installs (Dockerfile: pip install --constraint constraints.txt),
+# written from this .venv: run after changing the dependencies in pyproject.toml.
+constraints: install
+	@{ echo "# Versions the Docker image installs; written by 'make constraints' (pip freeze)."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+	@echo "Wrote constraints.txt"
 
 # Collect the German source strings into the English catalogue and compile every .po to .mo;
 # after translating new entries in praevention/locale/en/LC_MESSAGES/django.po, run it again.

@@ -35,7 +35,7 @@ from praevention.catalog.models import (  # noqa: E402
     SocialSpace,
     TargetGroup,
 )
-from praevention.core.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL  # noqa: E402
+from praevention.demo.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL  # noqa: E402
 from praevention.exchange.columns import HEADERS  # noqa: E402
 from praevention.measures.models import Measure  # noqa: E402
 

@@ -38,7 +38,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from praevention.accounts.models import User  # noqa: E402
-from praevention.core.management.commands.seed_demo import (  # noqa: E402
+from praevention.demo.management.commands.seed_demo import (  # noqa: E402
     DEMO_KERNTEAM_EMAIL,
     DEMO_KOORDINATION_EMAIL,
 )

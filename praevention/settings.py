@@ -1,30 +1,31 @@
 """Settings for Präventionsnetz, read from the environment (django-environ).
 
 Without any environment the app runs as a local demo on SQLite (`db.sqlite3`);
-production and CI set DATABASE_URL to PostgreSQL, and SECRET_KEY / DEBUG / ALLOWED_HOSTS.
+production and CI set DATABASE_URL (or DATABASE_HOST, DATABASE_NAME, DATABASE_USER,
+DATABASE_PASSWORD) to PostgreSQL, and SECRET_KEY / DEBUG / ALLOWED_HOSTS. Every variable read
+here is listed in `.env.example` (a test checks it); a blank value counts as unset
+(praevention/core/environment.py).
 """
 
 from pathlib import Path
 
 import django
-import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from praevention.core.environment import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env(
-    DEBUG=(bool, False),
-    ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1", "[::1]"]),
-)
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = Env()
+Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env("DEBUG")
+DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only ever serves a local DEBUG run; production must set SECRET_KEY.
 SECRET_KEY = env(
     "SECRET_KEY", default="insecure-dev-key-only-for-local-debug-runs" if DEBUG else None
 )
-ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,7 +52,14 @@ INSTALLED_APPS = [
     "praevention.exchange",
     "praevention.editions",
     "praevention.meetings",
+    "praevention.api",
+    # The composition root (demo data for every app): imports all, imported by none.
+    "praevention.demo",
+    # The database backend of the tasks framework and its worker, `manage.py db_worker`.
+    "django_tasks_db",
 ]
+if django.VERSION < (6, 0):  # Django 5.2: the framework is the django-tasks backport
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     # /healthz for the container's health check, which asks for host "localhost".
@@ -89,13 +97,28 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "praevention.core.context_processors.site",
+                "praevention.catalog.context_processors.site",
+                "praevention.accounts.context_processors.abilities",
             ],
         },
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if env("DATABASE_URL", default="") or not env("DATABASE_HOST", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+else:
+    # Separate variables (docker-compose.yml): a password is used exactly as written,
+    # whereas in DATABASE_URL every "/", "@", ":" or "%" in it would have to be percent-encoded.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": env("DATABASE_HOST"),
+            "PORT": env.int("DATABASE_PORT", default=5432),
+            "NAME": env("DATABASE_NAME", default="praevention"),
+            "USER": env("DATABASE_USER", default="praevention"),
+            "PASSWORD": env("DATABASE_PASSWORD", default=""),
+        }
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -220,12 +243,87 @@ RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localhost")
 # The app's public address, for links in e-mails sent outside a request (weekly digest).
+# Outside DEBUG `check --deploy` reports an error while it is unset (core/checks.py).
+SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
-# The district is data, not code: its display name comes from the environment.
-DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")
+# Optional override of the district's name; the name comes from the database
+# (`manage.py setup_district`, catalog.districts.current_name).
+DISTRICT_NAME = env("DISTRICT_NAME", default="")
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # upload cap of imports
+
+# Heavy downloads (the list's exports, the report's XLSX) one account may run at once
+# (core/downloads.py); one more gets a German 429. A slot whose worker died is freed after
+# DOWNLOAD_SLOT_SECONDS.
+DOWNLOADS_PER_USER = env.int("DOWNLOADS_PER_USER", default=2)
+DOWNLOAD_SLOT_SECONDS = env.int("DOWNLOAD_SLOT_SECONDS", default=600)
+# A list XLSX of more measures than this is made in the background (core/jobs.py) with a
+# progress page; smaller ones are downloaded at once.
+EXPORT_XLSX_DIRECT_MAX = env.int("EXPORT_XLSX_DIRECT_MAX", default=2_000)
+# Background work: Django's tasks framework (django.tasks; on Django 5.2 the django-tasks
+# backport) with the database backend; `python manage.py db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The public HSDS 3.0 API under /api/hsds/ (issue #25). Only measures a coordinator marked
+# "öffentlich" appear; the budget only when the network opts in.
+HSDS_PUBLISH_BUDGET = env.bool("HSDS_PUBLISH_BUDGET", default=False)
+# Requests per client address and window (seconds) before 429 + Retry-After.
+HSDS_RATE_LIMIT = env.int("HSDS_RATE_LIMIT", default=60)
+HSDS_RATE_WINDOW_S = env.int("HSDS_RATE_WINDOW_S", default=60)
+# The licence the district publishes the data under (Berlin's open data: dl-de/by-2-0).
+HSDS_DATA_LICENSE_NAME = env(
+    "HSDS_DATA_LICENSE_NAME", default="Datenlizenz Deutschland – Namensnennung – Version 2.0"
+)
+HSDS_DATA_LICENSE_URL = env("HSDS_DATA_LICENSE_URL", default="https://www.govdata.de/dl-de/by-2-0")
+
+# The accessibility statement (/barrierefreiheit/, BIKTG Bln / BITV 2.0) and the privacy
+# notice for staff (/datenschutz/): each district fills in its own bodies and addresses.
+STATEMENTS = {
+    # Who runs the app and answers for it.
+    "operator": env("STATEMENT_OPERATOR", default=f"Bezirksamt {DISTRICT_NAME} von Berlin"),
+    # "full", "partial" or "none": how far the app meets BITV 2.0 / EN 301 549 (WCAG 2.1 AA).
+    "accessibility_status": env("ACCESSIBILITY_STATUS", default="partial"),
+    # ISO date of the last check.
+    "accessibility_checked_on": env("ACCESSIBILITY_CHECKED_ON", default="2026-12-06"),
+    "accessibility_method": env(
+        "ACCESSIBILITY_METHOD",
+        default="Selbstbewertung: automatische Prüfung mit axe-core und Tastaturtests",
+    ),
+    # Extra known limitations, one per line (added to the ones the page lists).
+    "accessibility_limitations": env("ACCESSIBILITY_LIMITATIONS", default=""),
+    "feedback_email": env("ACCESSIBILITY_FEEDBACK_EMAIL", default=DEFAULT_FROM_EMAIL),
+    "feedback_phone": env("ACCESSIBILITY_FEEDBACK_PHONE", default=""),
+    "enforcement_body": env(
+        "ACCESSIBILITY_ENFORCEMENT_BODY",
+        default="Landesbeauftragte für digitale Barrierefreiheit, "
+        "Senatsverwaltung für Inneres und Sport Berlin",
+    ),
+    "enforcement_url": env(
+        "ACCESSIBILITY_ENFORCEMENT_URL",
+        default="https://www.berlin.de/moderne-verwaltung/barrierefreie-it/",
+    ),
+    "arbitration_body": env(
+        "ACCESSIBILITY_ARBITRATION_BODY",
+        default="Schlichtungsstelle nach § 33 LGBG beim Landesbeauftragten für Menschen mit "
+        "Behinderung Berlin",
+    ),
+    "arbitration_url": env(
+        "ACCESSIBILITY_ARBITRATION_URL", default="https://www.berlin.de/lb/behi/"
+    ),
+    "privacy_contact": env("PRIVACY_CONTACT", default=DEFAULT_FROM_EMAIL),
+    "data_protection_officer": env(
+        "DATA_PROTECTION_OFFICER",
+        default=f"behördliche Datenschutzbeauftragte des Bezirksamts {DISTRICT_NAME}",
+    ),
+    "privacy_retention": env(
+        "PRIVACY_RETENTION",
+        default="Ihr Konto und Ihr Profil bleiben gespeichert, solange Sie im Netzwerk "
+        "mitarbeiten; beim Ausscheiden deaktiviert oder löscht die Koordination das Konto. "
+        "Der Änderungsverlauf einer Maßnahme nennt Sie, solange die Maßnahme gespeichert ist. "
+        "Fehlgeschlagene Anmeldeversuche werden nach Ablauf der Sperrfrist nicht mehr "
+        "berücksichtigt. Sitzungs-Cookies enden mit der Abmeldung oder nach zwei Wochen.",
+    ),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

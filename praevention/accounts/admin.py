@@ -1,22 +1,25 @@
 """Accounts in the admin: an e-mail login, its roles (groups) and its person profile in one page."""
 
+from typing import Any, ClassVar
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from praevention.accounts import roles
 from praevention.accounts.models import User
-from praevention.network.models import Person
 
 
 class _UniqueEmailMixin:
-    """E-mail addresses are unique regardless of case (a DB constraint); say so in German."""
+    """E-mail addresses are unique in their canonical form (accounts/addresses.py, a DB
+    constraint); say so in German."""
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data.get("email"))
-        others = User.objects.filter(email__iexact=email)
+        others = User.objects.by_email(email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if email and others.exists():
@@ -40,19 +43,6 @@ class UserChangeForm(_UniqueEmailMixin, auth_forms.UserChangeForm):
         field_classes = {}
 
 
-class PersonInline(admin.StackedInline):
-    """The profile lives on the account's page so nobody has to create it separately."""
-
-    model = Person
-    can_delete = False
-    extra = 1
-    max_num = 1
-    fields = ("department", "function", "phone", "is_core_team", "joined_on")
-    autocomplete_fields = ("department",)
-    verbose_name = _("Profil im Netzwerk")
-    verbose_name_plural = _("Profil im Netzwerk")
-
-
 class RoleFilter(admin.RelatedFieldListFilter):
     """The groups are the network's roles; the filter says so."""
 
@@ -65,7 +55,8 @@ class RoleFilter(admin.RelatedFieldListFilter):
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
-    inlines = (PersonInline,)
+    # network/admin.py adds the person profile (network sits above accounts).
+    inlines: "ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]]" = ()
 
     fieldsets = (
         (None, {"fields": ("email", "password")}),

@@ -1,8 +1,9 @@
 """Who django-axes counts failed logins for: one account, one client machine.
 
 Settings `AXES_USERNAME_CALLABLE` and `AXES_CLIENT_IP_CALLABLE` point here (issue #12,
-fault 3). Login ignores the letter case of the e-mail address (`UserManager.get_by_natural_key`),
-so the lockout must too, or every case variant gets five fresh guesses. The counter is kept
+fault 3). Login finds the account by the canonical form of the address (`accounts/addresses.py`,
+issue #28 fault 2), so the lockout counts that same form, or every look-alike spelling gets
+five fresh guesses. The counter is kept
 per address *and* client IP (`AXES_LOCKOUT_PARAMETERS`): behind the district's shared proxy
 every colleague has the proxy's address, so the client IP is read from the proxy's
 X-Forwarded-For header, but only when the request really comes from a configured trusted
@@ -14,21 +15,22 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-from praevention.core.text import normalize_line
+from praevention.accounts.addresses import canonical_email
 
 USERNAME_FIELD = "username"
 
 
 def username(request: HttpRequest, credentials: dict | None = None) -> str:
-    """The login name as axes counts it: normalised text, case-folded ("KERNTEAM@…" ==
-    "kernteam@…"), from the credentials of `authenticate()` or the posted login form (the
-    app's and the admin's login forms both call the field "username")."""
+    """The login name as axes counts it: the address's canonical form ("KERNTEAM@…",
+    full-width "ｋｅｒｎ@…" and "kern@…" are one), from the credentials of
+    `authenticate()` or the posted login form (the app's and the admin's login forms both
+    call the field "username")."""
     if credentials and credentials.get(USERNAME_FIELD) is not None:
         value = credentials.get(USERNAME_FIELD)
     else:
         data = getattr(request, "data", None) or getattr(request, "POST", {})
         value = data.get(USERNAME_FIELD, "") if data else ""
-    return normalize_line(str(value or "")).casefold()
+    return canonical_email(value)
 
 
 def _trusted(address: str) -> bool:

@@ -6,22 +6,29 @@ sent in a background thread after the form is handled, so both answer alike. Vol
 a limit anyone could flood a colleague's inbox. At most RESET_LIMIT_PER_ADDRESS requests per
 address and RESET_LIMIT_PER_IP per client machine (accounts/lockout.py) are handled per
 RESET_LIMIT_WINDOW_S; further requests get a German 429, whether the address is known or not.
-The counters live in the default cache (per worker process unless CACHE_URL names a shared one).
+The counters live in the database (core/ratelimit.py), where no cache eviction can erase them
+(issue #28, fault 3).
 """
 
 import hashlib
 import logging
 import threading
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.cache import cache
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from praevention.accounts.addresses import canonical_email
+from praevention.accounts.forms import CanonicalEmailField
 from praevention.accounts.lockout import client_ip
-from praevention.core.text import normalize_line
+from praevention.accounts.models import User
+from praevention.core.mail import app_mail, site_protocol_and_domain
+from praevention.core.ratelimit import RateDecision, hit
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +41,56 @@ def wait_for_mails(timeout: float = 10) -> None:
         _threads.pop().join(timeout)
 
 
-def _send(form, args, kwargs, language):
+def _send(
+    subject_template_name,
+    email_template_name,
+    context,
+    from_email,
+    to_email,
+    html_email_template_name=None,
+    *,
+    language,
+):
+    """Django's reset mail, built by `core.mail.app_mail` (automatic, its link on SITE_URL)."""
     try:
+        protocol, domain = site_protocol_and_domain()
+        context = {**context, "protocol": protocol, "domain": domain}
         with translation.override(language):
-            PasswordResetForm.send_mail(form, *args, **kwargs)
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else ""
+            )
+        app_mail(subject, body, to=[to_email], html=html, from_email=from_email).send()
     except Exception:  # a failing mail server must not go unnoticed, nor crash anything
         logger.exception("Password reset mail could not be sent")
 
 
 class BackgroundPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending its mail in a background thread."""
+    """Django's reset form, finding the account by the canonical address (Django compares
+    case-insensitively in the database, which maps "ı" to "i") and sending its mail in a
+    background thread."""
+
+    email = CanonicalEmailField(
+        label=_lazy("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        return (
+            user
+            for user in User.objects.by_email(email).filter(is_active=True)
+            if user.has_usable_password()
+        )
 
     def send_mail(self, *args, **kwargs):
         thread = threading.Thread(
             target=_send,
-            args=(self, args, kwargs, translation.get_language()),
+            args=args,
+            kwargs={**kwargs, "language": translation.get_language()},
             name="password-reset-mail",
             daemon=True,
         )
@@ -57,28 +99,29 @@ class BackgroundPasswordResetForm(PasswordResetForm):
 
 
 def _key(kind, value):
+    # Hashed: the counters table holds no e-mail address.
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
     return f"password-reset:{kind}:{digest}"
 
 
-def _count(key):
-    """Add one request to the counter `key` within the window; return the new count."""
+def over_limit(request, email: str) -> RateDecision:
+    """Count this reset request against its address and its client machine; the decision
+    refuses it when either is over its limit (settings RESET_LIMIT_PER_ADDRESS,
+    RESET_LIMIT_PER_IP per RESET_LIMIT_WINDOW_S seconds)."""
     window = settings.RESET_LIMIT_WINDOW_S
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
-def over_limit(request, email: str) -> bool:
-    """Count this reset request; True when its address or client machine is over the limit."""
-    address = normalize_line(email).casefold()
-    by_address = _count(_key("address", address))
-    by_ip = _count(_key("ip", client_ip(request) or "unknown"))
-    return by_address > settings.RESET_LIMIT_PER_ADDRESS or by_ip > settings.RESET_LIMIT_PER_IP
+    address = canonical_email(email)
+    by_address = hit(
+        _key("address", address), limit=settings.RESET_LIMIT_PER_ADDRESS, window=window
+    )
+    by_ip = hit(
+        _key("ip", client_ip(request) or "unknown"),
+        limit=settings.RESET_LIMIT_PER_IP,
+        window=window,
+    )
+    if by_address.allowed and by_ip.allowed:
+        return by_address
+    refused = [d for d in (by_address, by_ip) if not d.allowed]
+    return max(refused, key=lambda d: d.retry_after)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -87,7 +130,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = BackgroundPasswordResetForm
 
     def form_valid(self, form):
-        if over_limit(self.request, form.cleaned_data["email"]):
+        decision = over_limit(self.request, form.cleaned_data["email"])
+        if not decision.allowed:
             form.add_error(
                 None,
                 _(
@@ -98,5 +142,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             response = self.form_invalid(form)
             response.status_code = 429
+            response["Retry-After"] = str(decision.retry_after)
             return response
         return super().form_valid(form)

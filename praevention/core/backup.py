@@ -1,4 +1,11 @@
-"""pg_dump / pg_restore with the connection settings of the running app (PostgreSQL only)."""
+"""pg_dump / pg_restore with the connection settings of the running app (PostgreSQL only).
+
+The path `-` means standard output (backup) or standard input (restore), so a container's
+database is saved to and restored from a file on the host in one command
+(`docker compose exec -T app python manage.py backup - > sicherung.dump`, docs/OPERATIONS.md).
+pg_dump refuses a server of a newer major version: the Docker image installs the client of
+the major version that docker-compose.yml pins for the server (a test compares them).
+"""
 
 import glob
 import os
@@ -43,24 +50,22 @@ def _connection_args(alias):
     return args, params.get("database") or params.get("dbname"), env
 
 
+STREAM = "-"
+
+
 def dump(path, alias="default"):
-    """Write the whole database in pg_dump's custom format (compressed, restorable)."""
+    """Write the whole database in pg_dump's custom format (compressed, restorable) to the
+    file `path`, or to standard output for `-`."""
     args, database, env = _connection_args(alias)
-    command = [
-        _tool("pg_dump"),
-        *args,
-        "--format=custom",
-        "--no-owner",
-        "--file",
-        str(path),
-        database,
-    ]
+    target = [] if str(path) == STREAM else ["--file", str(path)]
+    command = [_tool("pg_dump"), *args, "--format=custom", "--no-owner", *target, database]
     _run(command, env)
 
 
 def restore(path, alias="default"):
-    """Replace the database's contents with a dump made by `dump`, in one transaction."""
-    if not os.path.isfile(path):
+    """Replace the database's contents with a dump made by `dump`, in one transaction; from
+    the file `path`, or from standard input for `-`."""
+    if str(path) != STREAM and not os.path.isfile(path):
         raise CommandError(_("Die Sicherungsdatei %(path)s gibt es nicht.") % {"path": path})
     args, database, env = _connection_args(alias)
     connections[alias].close()
@@ -74,12 +79,17 @@ def restore(path, alias="default"):
         "--exit-on-error",
         "--dbname",
         database,
-        str(path),
+        *([] if str(path) == STREAM else [str(path)]),
     ]
     _run(command, env)
 
 
 def _run(command, env):
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    """Run a client; standard input and output stay the caller's (the dump may go there),
+    its messages are kept for the error."""
+    result = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
-        raise CommandError(result.stderr.strip() or result.stdout.strip())
+        raise CommandError(
+            result.stderr.strip()
+            or _("%(tool)s ist fehlgeschlagen.") % {"tool": os.path.basename(command[0])}
+        )

@@ -563,30 +563,103 @@ def _formula_cells(data, sheet_title, header_row, last_row):
         workbook.close()
 
 
-def read_xlsx(data: bytes, sheet: str | None = None, known_headers=()) -> Table:
-    """An XLSX workbook's chosen sheet as a Table (read-only, streaming)."""
+# Excel, LibreOffice and openpyxl store XLSX parts stored or deflated. bzip2 and LZMA are valid
+# ZIP but never XLSX, and Python's zipfile unpacks them without a bound per read: 5.8 KB of
+# bzip2 became 2 GB in one call (issue #28, fault 1).
+XLSX_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "BZIP2", zipfile.ZIP_LZMA: "LZMA"}
+UNPACK_CHUNK = 256 * 1024
+
+
+def _too_big():
+    return FileRejected(
+        _(
+            "Die Excel-Datei ist entpackt zu groß (über %(max)s MB). Bitte nur die "
+            "Maßnahmen-Tabelle ohne Bilder oder weitere Blätter hochladen."
+        )
+        % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+    )
+
+
+def _check_entries(entries):
+    """Refuse, before unpacking anything, what the ZIP directory already gives away."""
+    for entry in entries:
+        if entry.compress_type not in XLSX_COMPRESSION:
+            method = COMPRESSION_NAMES.get(entry.compress_type, str(entry.compress_type))
+            raise FileRejected(
+                _(
+                    "Die Excel-Datei ist mit einem Verfahren gepackt, das Excel nicht verwendet "
+                    "(%(method)s). Bitte die Datei in Excel oder LibreOffice öffnen und wieder "
+                    "als Excel-Arbeitsmappe (.xlsx) speichern."
+                )
+                % {"method": method}
+            )
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        raise _too_big()
+
+
+def _inspect_archive(data: bytes) -> bool:
+    """Check an uploaded XLSX's ZIP container before openpyxl opens it; True when a worksheet
+    holds formulas.
+
+    Every part is unpacked once, as a stream in chunks of UNPACK_CHUNK bytes, and the bytes
+    really unpacked are counted: the sizes the ZIP directory declares are not trusted (a
+    "lying" entry), and reading stops as soon as MAX_UNPACKED_BYTES is passed, so memory stays
+    at one chunk whatever the file claims. Raises FileRejected (German) for too many parts,
+    too many bytes, compression methods other than stored/deflate, archives packed inside the
+    workbook (nothing of the import needs them, and they are how nested bombs travel) and
+    broken ZIP data (a wrong checksum included).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-            unpacked = sum(entry.file_size for entry in entries)
-            if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
-                raise FileRejected(
-                    _(
-                        "Die Excel-Datei ist entpackt zu groß (über %(max)s MB). Bitte nur die "
-                        "Maßnahmen-Tabelle ohne Bilder oder weitere Blätter hochladen."
-                    )
-                    % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+            _check_entries(entries)
+            unpacked = 0
+            has_formulas = False
+            for entry in entries:
+                worksheet = entry.filename.startswith("xl/worksheets/") and (
+                    entry.filename.endswith(".xml")
                 )
-            has_formulas = any(
-                FORMULA_TAG.search(archive.read(entry))
-                for entry in entries
-                if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
-            )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+                tail = b""
+                with archive.open(entry) as part:
+                    first = True
+                    while chunk := part.read(UNPACK_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_UNPACKED_BYTES:
+                            raise _too_big()
+                        if first and chunk.startswith(ZIP_MAGIC):
+                            raise FileRejected(
+                                _(
+                                    "Die Excel-Datei enthält eine eingebettete gepackte Datei "
+                                    "(%(name)s). Bitte nur die Maßnahmen-Tabelle ohne "
+                                    "eingebettete Dateien hochladen."
+                                )
+                                % {"name": entry.filename}
+                            )
+                        first = False
+                        if worksheet and not has_formulas:
+                            # A tag split between two chunks is found in the joined seam.
+                            has_formulas = bool(FORMULA_TAG.search(tail + chunk))
+                            tail = chunk[-16:]
+            return has_formulas
+    # RuntimeError: an encrypted part; NotImplementedError: a method zipfile does not know.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    ):
         raise FileRejected(
             _("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.")
         ) from None
 
+
+def read_xlsx(data: bytes, sheet: str | None = None, known_headers=()) -> Table:
+    """An XLSX workbook's chosen sheet as a Table (read-only, streaming)."""
+    has_formulas = _inspect_archive(data)
     workbook = _open_xlsx(data, data_only=True)
     try:
         if not workbook.worksheets:

@@ -4,19 +4,23 @@ import base64
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praevention.accounts.policy import require
+from praevention.core import downloads, exporters, jobs
 from praevention.core.dataversion import current_token
+from praevention.core.exporters import InvalidSelection
 from praevention.core.text import match_key
-from praevention.exchange import exporting, importing
+from praevention.exchange import exporting, importing, policy
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
@@ -30,8 +34,6 @@ from praevention.exchange.columns import (
 from praevention.exchange.forms import ImportUploadForm, SizeLimitHandler, too_big_message
 from praevention.exchange.models import ColumnMapping, ValueMapping, headers_key
 from praevention.exchange.reading import FileRejected, read_table
-from praevention.measures import policy
-from praevention.measures.filters import MeasureFilter
 
 SESSION_KEY = "exchange_import"
 MAX_SHOWN_ERRORS = 500
@@ -41,41 +43,32 @@ MAX_SHOWN_ROWS = 500
 # table had 45,000 rows, 77 MB of HTML); the rest are counted and come after a new check.
 MAX_SHOWN_UNKNOWN = 100
 TABLE_CACHE_SECONDS = 30 * 60
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _attachment(response, extension):
-    name = f"massnahmen-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _filename():
+    return f"massnahmen-{timezone.localdate():%Y-%m-%d}"
 
 
 @require_GET
 def export(request, fmt):
-    """The list's filters decide what is exported: the same measures, all pages of them."""
-    if fmt not in ("csv", "xlsx", "json"):
+    """The list's filters decide what is exported: the same measures, all pages of them.
+
+    CSV and JSON stream; an XLSX of more than EXPORT_XLSX_DIRECT_MAX measures is made in the
+    background (`core.jobs`) and the user follows its progress. Each takes one of the user's
+    download slots (`core.downloads`): one too many is a German 429.
+    """
+    exporter = exporters.find(f"measures.{fmt}")
+    if exporter is None or fmt == "template":
         raise Http404
-    policy.require(policy.is_network_member(request.user))
-    filterset = MeasureFilter(request.GET, queryset=MeasureFilter.base_queryset().with_relations())
-    if filterset.errors:
-        return HttpResponse(
-            _("Die Filter sind ungültig; bitte in der Liste prüfen."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    measures = list(filterset.qs)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exporting.csv_lines(measures), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(exporting.xlsx_bytes(measures), content_type=XLSX_TYPE)
-    else:
-        response = JsonResponse(
-            exporting.hsds_document(measures),
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
-        )
-    return _attachment(response, fmt)
+    require(policy.can_export(request.user))
+    try:
+        measures = exporting.select_measures(request.GET)
+    except InvalidSelection as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "xlsx" and (total := measures.count()) > settings.EXPORT_XLSX_DIRECT_MAX:
+        job = jobs.start(request.user, exporter, request.GET, filename=_filename(), total=total)
+        return downloads.too_many() if job is None else redirect(job)
+    return downloads.download(request.user, exporter, measures, filename=_filename())
 
 
 def _render_form(request, form, status=200, error=None):
@@ -203,7 +196,7 @@ def _render_preview(request, plan, stored, table, status=200, warning=None):
 
 def _plan_key(request, stored):
     """What a plan depends on: the file, sheet, mapping and merge bases, the user, the data
-    version (renewed by every write to measures, catalogue and network) and the confirmed
+    version (renewed by every write to the project's tables, `core.dataversion`) and the confirmed
     value mappings. None when there is no data version yet (then nothing is cached)."""
     token = current_token()
     if not token:
@@ -297,7 +290,7 @@ def _start(request, stored):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """Upload and check a file. CSRF is checked below, once the size guard is in place."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     guard = SizeLimitHandler(request)
     if request.method == "POST":
         request.upload_handlers.insert(0, guard)
@@ -331,7 +324,7 @@ def _import_upload(request, guard):
 @require_POST
 def import_sheet(request):
     """Read another visible sheet of the uploaded workbook."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -343,7 +336,7 @@ def import_sheet(request):
 @require_http_methods(["GET", "POST"])
 def import_columns(request):
     """Which file column fills which field: suggested, changeable, remembered once confirmed."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None:
         return _stale_session(request)
@@ -389,7 +382,7 @@ def import_columns(request):
 @require_POST
 def import_values(request):
     """Confirm what unknown names mean ("JugA" → Jugendamt); remembered for later files."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -435,7 +428,7 @@ def import_values(request):
 @require_POST
 def import_confirm(request):
     """Re-read and re-check the previewed file, then save all rows in one transaction."""
-    policy.require(policy.can_import(request.user))
+    require(policy.can_import(request.user))
     stored = _stored(request)
     if stored is None or not stored.get("mapping"):
         return _stale_session(request)
@@ -490,7 +483,5 @@ def import_confirm(request):
 @require_GET
 def import_template(request):
     """ "Vorlage herunterladen": the headers, an example row, hints and drop-down lists."""
-    policy.require(policy.can_import(request.user))
-    response = HttpResponse(exporting.template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmen.xlsx"'
-    return response
+    require(policy.can_import(request.user))
+    return exporters.get("measures.template").response(None, filename="vorlage-massnahmen")

@@ -137,7 +137,13 @@ def _insert_measures(measures):
 def _update_fields(updates):
     """The fields the updates write: the union of what each names, with the stamps."""
     names = {"version", "updated_at"}
-    every = [f.name for f in Measure._meta.concrete_fields if f.name not in STAMPED]
+    # The publication mark is set only by `services.measures_set_public`: an edit opened
+    # before it was set must not take it back.
+    every = [
+        f.name
+        for f in Measure._meta.concrete_fields
+        if f.name not in STAMPED and f.name not in Measure.PUBLICATION_FIELDS
+    ]
     for write in updates:
         names.update(every if write.fields is None else write.fields)
         if write.confirm:

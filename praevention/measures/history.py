@@ -18,10 +18,18 @@ from praevention.catalog.models import (
     EvidenceLevel,
 )
 from praevention.measures.bulk import snapshot_model
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import Measure, Participation, PublicationChange
 from praevention.network.models import Person
 
-UNTRACKED = {"id", "created_at", "updated_at", "version", "created_by"}
+# The publication fields are written beside the history (`PublicationChange`), never by a save.
+UNTRACKED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "created_by",
+    *Measure.PUBLICATION_FIELDS,
+}
 # {M2M field: the catalogue model it links to}
 M2M_TARGETS = {name: Measure._meta.get_field(name).related_model for name in Measure.M2M_FIELDS}
 FK_TARGETS = {"evidence_level": EvidenceLevel, "contact_person": Person}
@@ -171,6 +179,27 @@ def _participation_changes(measure):
     return events
 
 
+def _publication_change_sets(measure, versions):
+    """One change set per time a coordinator set or took back the "öffentlich" mark.
+
+    Its version is the one the measure had then (the mark raises none)."""
+    change_sets = []
+    label = str(Measure._meta.get_field("is_public").verbose_name)
+    records = PublicationChange.objects.filter(measure=measure).select_related("changed_by")
+    for record in records:
+        version = max((v for v, when in versions if when <= record.changed_at), default=0)
+        old, new = (_("nein"), _("ja")) if record.is_public else (_("ja"), _("nein"))
+        change_sets.append(
+            ChangeSet(
+                version=version,
+                date=record.changed_at,
+                user=record.changed_by,
+                changes=[Change(label, old, new)],
+            )
+        )
+    return change_sets
+
+
 def measure_history(measure):
     """All change sets of a measure, oldest first; a fixed number of queries."""
     records = list(
@@ -209,6 +238,9 @@ def measure_history(measure):
             owner = ChangeSet(version=0, date=when, user=user)
             change_sets.insert(0, owner)
         owner.changes.append(change)
+    versions = [(cs.version, cs.date) for cs in change_sets if cs.version]
+    change_sets.extend(_publication_change_sets(measure, versions))
+    change_sets.sort(key=lambda cs: cs.date)
     return change_sets
 
 

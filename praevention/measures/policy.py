@@ -5,40 +5,17 @@ change only measures in which their own department takes part.
 """
 
 from collections.abc import Iterable
-from typing import Any, TypeGuard
+from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from praevention.accounts import roles
-from praevention.accounts.models import User
+from praevention.accounts.policy import Visitor, department_id, is_network_member
 from praevention.measures.models import Measure
+from praevention.measures.rules import LEAD
 
-# Whoever makes the request: a signed-in user or AnonymousUser.
-Visitor = User | AnonymousUser
 # [(department or department id, role)]: participations as the forms and the services pass them.
 ParticipationPairs = Iterable[tuple[Any, str]]
-
-LEAD = "lead"  # Participation.Role.LEAD (the policy imports no models)
-
-
-def require(allowed: bool) -> None:
-    """Views call `require(policy.can_…(…))`: a refusal is a German 403."""
-    if not allowed:
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
-
-
-def _department_id(user: Visitor) -> int | None:
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    return person.department_id if person else None
-
-
-def is_network_member(user: Visitor) -> TypeGuard[User]:
-    """Anyone with a role (or a superuser) sees the network's measures (always a signed-in User)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or any(user.has_role(role) for role in roles.ALL)
 
 
 def can_view(user: Visitor, measure: Measure | None = None) -> bool:
@@ -65,8 +42,8 @@ def can_edit_taking_part(user: Visitor, department_ids: Iterable[int]) -> bool:
         return False
     if user.is_coordinator:
         return True
-    department_id = _department_id(user)
-    return department_id is not None and department_id in set(department_ids)
+    own = department_id(user)
+    return own is not None and own in set(department_ids)
 
 
 def can_archive(user: Visitor, measure: Measure) -> bool:
@@ -77,13 +54,13 @@ def can_restore(user: Visitor, measure: Measure) -> bool:
     return can_edit(user, measure)
 
 
+def can_publish(user: Visitor) -> bool:
+    """Coordinators decide which measures the public HSDS API shows (issue #25: opt-in)."""
+    return is_network_member(user) and user.is_coordinator
+
+
 def can_view_history(user: Visitor, measure: Measure) -> bool:
     return can_view(user, measure)
-
-
-def can_import(user: Visitor) -> bool:
-    """Imports write many measures at once: coordinators only."""
-    return is_network_member(user) and user.is_coordinator
 
 
 def _ids(participations: ParticipationPairs) -> dict[Any, str]:
@@ -112,7 +89,7 @@ def participation_change_errors(
     """
     if user.is_authenticated and user.is_coordinator:
         return []
-    own = _department_id(user)
+    own = department_id(user)
     old, new = _ids(before), _ids(after)
     errors = []
     if own is None or own not in new:
@@ -166,6 +143,6 @@ def can_confirm(user: Visitor, measure: Measure) -> bool:
         return False
     if user.is_coordinator:
         return True
-    department_id = _department_id(user)
+    own = department_id(user)
     lead = measure.lead_participation
-    return department_id is not None and lead is not None and lead.department_id == department_id
+    return own is not None and lead is not None and lead.department_id == own

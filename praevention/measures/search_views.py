@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from praevention.accounts.policy import require
 from praevention.measures import policy, search
 from praevention.measures.models import Measure
 
@@ -17,7 +18,7 @@ MAX_QUERY = 200
 @require_GET
 def suggestions(request):
     """The options of the header's search combobox: best matches with their lead department."""
-    policy.require(policy.can_view(request.user))
+    require(policy.can_view(request.user))
     query = request.GET.get("q", "")[:MAX_QUERY]
     measures = search.suggestions(Measure.objects.active(), query)
     return render(
@@ -34,7 +35,7 @@ def suggestions(request):
 @require_GET
 def similar(request):
     """Existing measures whose title looks like the one being typed into the create form."""
-    policy.require(policy.can_create(request.user))
+    require(policy.can_create(request.user))
     title = request.GET.get("title", "")[:MAX_QUERY]
     measures = search.similar_titles(Measure.objects.with_lead_name(), title)
     return render(request, "measures/_similar_measures.html", {"measures": list(measures)})

@@ -16,7 +16,7 @@ from praevention.accounts.models import User
 from praevention.catalog import usage
 from praevention.measures import bulk, policy, rules
 from praevention.measures.history import ChangeSet, changes_since
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import Measure, Participation, PublicationChange
 from praevention.network.models import Department
 
 M2M_FIELDS = Measure.M2M_FIELDS
@@ -271,6 +271,31 @@ def lock_measures(ids: Iterable[int]) -> dict[int, int]:
                 .values_list("pk", "version")
             )
     return found
+
+
+@transaction.atomic
+def measures_set_public(*, measure_ids: Iterable[int], public: bool, by: User | None) -> int:
+    """Mark measures "öffentlich" for the HSDS API, or take the mark back; returns how many
+    changed (those already in the wanted state are left alone).
+
+    One UPDATE of the flag and its time, without `save()`: the version stays, so an edit that
+    is open meanwhile saves without a conflict (and `Measure.save` never writes the flag, so it
+    keeps the mark). Who and when goes to `PublicationChange`, which the history shows.
+    Archived measures are never public (`MeasureQuerySet.public`), but may keep the mark.
+    """
+    now = timezone.now()
+    changing = list(
+        Measure.objects.filter(pk__in=list(measure_ids))
+        .exclude(is_public=public)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    Measure.objects.filter(pk__in=changing).update(is_public=public, public_changed_at=now)
+    PublicationChange.objects.bulk_create(
+        PublicationChange(measure_id=pk, is_public=public, changed_at=now, changed_by=by)
+        for pk in changing
+    )
+    return len(changing)
 
 
 def save_or_explain(write: Callable[[], T]) -> T:

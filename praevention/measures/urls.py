@@ -9,6 +9,7 @@ urlpatterns = [
     path("neu/", views.create, name="create"),
     path("vorschlaege/", search_views.suggestions, name="suggest"),
     path("aehnliche/", search_views.similar, name="similar"),
+    path("oeffentlich/", views.publish, name="publish"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/bearbeiten/", views.edit, name="edit"),
     path("<int:pk>/archivieren/", views.archive, name="archive"),

@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
+from praevention.accounts.policy import require
 from praevention.measures import policy, search_views, services
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.forms import MeasureForm, ParticipationFormSet
@@ -25,7 +29,7 @@ class MeasureListView(ListView):
     extra_context = {"nav": "measures"}
 
     def dispatch(self, request, *args, **kwargs):
-        policy.require(policy.can_view(request.user))
+        require(policy.can_view(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
@@ -57,6 +61,7 @@ class MeasureListView(ListView):
             filter=self.filterset,
             query_string=query.urlencode(),
             can_create=policy.can_create(self.request.user),
+            can_publish=policy.can_publish(self.request.user),
             **kwargs,
         )
 
@@ -68,7 +73,7 @@ class MeasureListView(ListView):
 
 def detail(request, pk):
     measure = get_object_or_404(Measure.objects.for_detail(), pk=pk)
-    policy.require(policy.can_view(request.user, measure))
+    require(policy.can_view(request.user, measure))
     return render(
         request,
         "measures/measure_detail.html",
@@ -77,6 +82,8 @@ def detail(request, pk):
             "measure": measure,
             "can_edit": policy.can_edit(request.user, measure),
             "can_confirm": policy.can_confirm(request.user, measure),
+            "can_publish": policy.can_publish(request.user),
+            "publication": measure.publication_changes.select_related("changed_by").last(),
         },
     )
 
@@ -94,7 +101,7 @@ def _render_form(request, measure, form, formset, status=200, stale=None):
 
 @require_http_methods(["GET", "POST"])
 def create(request):
-    policy.require(policy.can_create(request.user))
+    require(policy.can_create(request.user))
     measure = Measure()
     if request.method == "GET":
         person = getattr(request.user, "person", None)
@@ -128,7 +135,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     measure = _measure(pk)
-    policy.require(policy.can_edit(request.user, measure))
+    require(policy.can_edit(request.user, measure))
     if measure.is_archived:
         messages.warning(request, _("Archivierte Maßnahmen bitte zuerst wiederherstellen."))
         return redirect(measure)
@@ -166,7 +173,7 @@ def edit(request, pk):
 def _archive_view(request, pk, archived):
     measure = _measure(pk)
     check = policy.can_archive if archived else policy.can_restore
-    policy.require(check(request.user, measure))
+    require(check(request.user, measure))
     if request.method == "POST":
         try:
             services.measure_set_archived(measure=measure, archived=archived, by=request.user)
@@ -197,7 +204,7 @@ def restore(request, pk):
 
 def history(request, pk):
     measure = get_object_or_404(Measure, pk=pk)
-    policy.require(policy.can_view_history(request.user, measure))
+    require(policy.can_view_history(request.user, measure))
     change_sets = list(reversed(measure_history(measure)))
     return render(
         request,
@@ -210,7 +217,43 @@ def history(request, pk):
 def confirm(request, pk):
     """One click by the lead: the entry is still right (`zuletzt bestätigt am` = now)."""
     measure = get_object_or_404(Measure, pk=pk)
-    policy.require(policy.can_confirm(request.user, measure))
+    require(policy.can_confirm(request.user, measure))
     services.measure_confirm(measure=measure, by=request.user)
     messages.success(request, _("Danke! Der Eintrag ist als aktuell bestätigt."))
     return redirect(measure)
+
+
+@require_http_methods(["POST"])
+def publish(request):
+    """Coordinators mark the chosen measures "öffentlich" for the HSDS API, or take the mark
+    back (`public` = 1 or 0), from the list in bulk or from a measure's page. Raises no
+    version: an edit open meanwhile saves without a conflict."""
+    require(policy.can_publish(request.user))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("measures:list")
+    public = request.POST.get("public")
+    ids = request.POST.getlist("measure")
+    if public not in ("0", "1") or not all(value.isdigit() for value in ids):
+        messages.error(request, _("Die Auswahl war ungültig; es wurde nichts geändert."))
+        return redirect(back)
+    if not ids:
+        messages.error(request, _("Bitte mindestens eine Maßnahme auswählen."))
+        return redirect(back)
+    changed = services.measures_set_public(
+        measure_ids=[int(value) for value in ids], public=public == "1", by=request.user
+    )
+    if public == "1":
+        text = ngettext(
+            "%(count)d Maßnahme ist jetzt öffentlich.",
+            "%(count)d Maßnahmen sind jetzt öffentlich.",
+            changed,
+        )
+    else:
+        text = ngettext(
+            "%(count)d Maßnahme ist nicht mehr öffentlich.",
+            "%(count)d Maßnahmen sind nicht mehr öffentlich.",
+            changed,
+        )
+    messages.success(request, text % {"count": changed})
+    return redirect(back)

@@ -14,27 +14,26 @@ import datetime
 
 from django.utils import timezone
 
-from praevention.accounts.models import User
+from praevention.accounts.policy import Visitor, is_coordinator, is_network_member
 from praevention.measures.models import Measure
-from praevention.measures.policy import is_network_member, require  # noqa: F401
 from praevention.meetings.models import Comment, FollowUp, Meeting
 
 
-def _person_id(user: User) -> int | None:
+def _person_id(user: Visitor) -> int | None:
     person = getattr(user, "person", None) if user.is_authenticated else None
     return person.pk if person else None
 
 
-def can_view_meetings(user: User) -> bool:
+def can_view_meetings(user: Visitor) -> bool:
     return is_network_member(user)
 
 
-def can_create_meeting(user: User) -> bool:
+def can_create_meeting(user: Visitor) -> bool:
     """Core-team members (every role) record meetings."""
     return is_network_member(user)
 
 
-def can_edit_meeting(user: User, meeting: Meeting) -> bool:
+def can_edit_meeting(user: Visitor, meeting: Meeting) -> bool:
     """The meeting's creator, its participants and coordinators keep its minutes."""
     if not is_network_member(user) or meeting.is_archived:
         return False
@@ -44,33 +43,33 @@ def can_edit_meeting(user: User, meeting: Meeting) -> bool:
     return person_id is not None and any(p.pk == person_id for p in meeting.participants.all())
 
 
-def can_archive_meeting(user: User, meeting: Meeting) -> bool:
+def can_archive_meeting(user: Visitor, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
-def can_record_decision(user: User, meeting: Meeting) -> bool:
+def can_record_decision(user: Visitor, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
-def can_create_follow_up(user: User, meeting: Meeting | None = None) -> bool:
+def can_create_follow_up(user: Visitor, meeting: Meeting | None = None) -> bool:
     """Members create follow-ups; in a meeting's minutes only those who keep them."""
     if meeting is not None:
         return can_edit_meeting(user, meeting)
     return is_network_member(user)
 
 
-def can_change_follow_up(user: User, follow_up: FollowUp) -> bool:
+def can_change_follow_up(user: Visitor, follow_up: FollowUp) -> bool:
     """The responsible person and coordinators: mark done, reopen, change the due date."""
     if not is_network_member(user) or follow_up.is_archived:
         return False
     return user.is_coordinator or follow_up.responsible_id == _person_id(user)
 
 
-def can_comment(user: User, measure: Measure) -> bool:
+def can_comment(user: Visitor, measure: Measure) -> bool:
     return is_network_member(user) and not measure.is_archived
 
 
-def can_edit_comment(user: User, comment: Comment, now: datetime.datetime | None = None) -> bool:
+def can_edit_comment(user: Visitor, comment: Comment, now: datetime.datetime | None = None) -> bool:
     """Only the author, only within the edit window, and only while it is shown."""
     if not is_network_member(user) or comment.author_id != user.pk:
         return False
@@ -80,19 +79,19 @@ def can_edit_comment(user: User, comment: Comment, now: datetime.datetime | None
 
 
 def can_withdraw_comment(
-    user: User, comment: Comment, now: datetime.datetime | None = None
+    user: Visitor, comment: Comment, now: datetime.datetime | None = None
 ) -> bool:
     return can_edit_comment(user, comment, now)
 
 
-def can_hide_comment(user: User, comment: Comment | None = None) -> bool:
-    return is_network_member(user) and user.is_coordinator
+def can_hide_comment(user: Visitor, comment: Comment | None = None) -> bool:
+    return is_coordinator(user)
 
 
-def can_view_all_overdue(user: User) -> bool:
+def can_view_all_overdue(user: Visitor) -> bool:
     """Coordinators see every overdue follow-up of the network on their start page."""
-    return is_network_member(user) and user.is_coordinator
+    return is_coordinator(user)
 
 
-def can_edit_profile(user: User) -> bool:
+def can_edit_profile(user: Visitor) -> bool:
     return is_network_member(user)

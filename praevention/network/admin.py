@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from praevention.accounts.admin import UserAdmin
 from praevention.core.forms import NormalizedModelForm
 from praevention.network.models import Department, Person
 
@@ -17,7 +18,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "description")
     search_help_text = _("Suche nach Name, Kurzname oder Beschreibung")
     ordering = ("name",)
-    fields = ("name", "short_name", "kind", "colour", "description")
+    fields = ("name", "short_name", "kind", "colour", "description", "public_email")
 
 
 @admin.register(Person)
@@ -56,3 +57,20 @@ class PersonAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("E-Mail-Adresse"), ordering="user__email")
     def email(self, person):
         return person.user.email
+
+
+class PersonInline(admin.StackedInline):
+    """The profile lives on the account's page so nobody has to create it separately."""
+
+    model = Person
+    can_delete = False
+    extra = 1
+    max_num = 1
+    fields = ("department", "function", "phone", "is_core_team", "joined_on")
+    autocomplete_fields = ("department",)
+    verbose_name = _("Profil im Netzwerk")
+    verbose_name_plural = _("Profil im Netzwerk")
+
+
+# The profile on the account's page: accounts sits below network, so the inline is attached here.
+UserAdmin.inlines = (*UserAdmin.inlines, PersonInline)

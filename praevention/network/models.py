@@ -32,6 +32,16 @@ class Department(TimeStampedModel):
         help_text=_("Farbe in Diagrammen, Format #RRGGBB"),
     )
     description = models.TextField(_("Beschreibung"), blank=True)
+    # The only address the public HSDS API may show (issue #25): a function address such as
+    # praevention@ba-cw.berlin.de, never a person's own.
+    public_email = models.EmailField(
+        _("öffentliche Funktionsadresse"),
+        blank=True,
+        help_text=_(
+            "E-Mail-Adresse einer Funktion (z. B. praevention@…), die in der öffentlichen "
+            "Schnittstelle erscheinen darf; keine persönliche Adresse."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -50,12 +60,12 @@ class Department(TimeStampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def core_team(self):
+class PersonQuerySet(models.QuerySet["Person"]):
+    def core_team(self) -> "PersonQuerySet":
         """The core team is whoever is flagged as a member: it is never stored twice."""
         return self.filter(is_core_team=True, user__is_active=True)
 
@@ -93,5 +103,5 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("Personen")
         ordering = ["user__last_name", "user__first_name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ({self.department.short_name})"

@@ -1,6 +1,6 @@
 """Who may see and export the overviews; views ask here, nowhere else decides."""
 
-from praevention.measures.policy import Visitor, is_network_member
+from praevention.accounts.policy import Visitor, is_coordinator, is_network_member
 
 
 def can_view_overview(user: Visitor) -> bool:
@@ -10,4 +10,4 @@ def can_view_overview(user: Visitor) -> bool:
 
 def can_export_report(user: Visitor) -> bool:
     """The spreadsheet leaves the application: coordinators only."""
-    return is_network_member(user) and user.is_coordinator
+    return is_coordinator(user)

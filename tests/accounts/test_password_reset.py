@@ -96,3 +96,40 @@ def test_one_machine_cannot_request_links_for_everybody(client, settings, kernte
     # Another machine is not affected.
     other = client.post(RESET, {"email": kernteam_jug.email}, REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302
+
+
+@pytest.fixture
+def small_shared_cache(settings):
+    """The production cache setting (CACHE_URL=dbcache://praevention_cache) with room for
+    only a few entries, so a flood of requests makes it cull."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "praevention_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2},
+        }
+    }
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
+    cache.clear()
+
+
+def test_a_flood_filling_the_cache_does_not_erase_the_limits(
+    client, settings, kernteam_jug, small_shared_cache
+):
+    settings.RESET_LIMIT_PER_ADDRESS = 3
+    settings.RESET_LIMIT_PER_IP = 20
+    victim = [client.post(RESET, {"email": kernteam_jug.email}) for _ in range(3)]
+    # The same machine floods with random addresses: more entries than the cache holds.
+    flood = [client.post(RESET, {"email": f"zufall{n}@example.org"}) for n in range(60)]
+    # Anything else cached (the overview's figures) fills it again.
+    for n in range(40):
+        cache.set(f"filler-{n}", "x")
+    again = client.post(RESET, {"email": kernteam_jug.email}, REMOTE_ADDR="192.0.2.44")
+
+    assert [a.status_code for a in victim] == [302, 302, 302]
+    assert sum(a.status_code == 302 for a in flood) == 17  # 20 per machine, 3 used before
+    assert again.status_code == 429
+    wait_for_mails()
+    assert len(mail.outbox) == 3

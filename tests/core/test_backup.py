@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -37,3 +42,48 @@ def test_backup_explains_that_it_needs_postgresql(tmp_path):
 def test_restore_of_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError):
         call_command("restore", str(tmp_path / "fehlt.dump"), yes=True)
+
+
+def manage_py(*args, stdin=None):
+    """`manage.py` in its own process against the test database, connected through the
+    separate DATABASE_* variables as in docker-compose.yml."""
+    params = connection.get_connection_params()
+    env = {
+        **os.environ,
+        "DATABASE_URL": "",
+        "DATABASE_HOST": params.get("host") or "localhost",  # a socket directory in CI
+        "DATABASE_PORT": str(params.get("port") or 5432),
+        "DATABASE_NAME": params.get("database") or params["dbname"],
+        "DATABASE_USER": params.get("user") or "",
+        "DATABASE_PASSWORD": params.get("password") or "",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
+def test_backup_to_standard_output_and_restore_from_standard_input(jugendamt):
+    """`docker compose exec -T app python manage.py backup - > x.dump` and back (OPERATIONS.md)."""
+    kept = MeasureFactory(title="Familienzentrum am Klausenerplatz", lead=jugendamt)
+    backup = manage_py("backup", "-")
+    assert backup.returncode == 0, backup.stderr.decode()
+    assert backup.stdout.startswith(b"PGDMP")  # the custom format's magic, nothing before it
+    assert "Sicherung geschrieben" in backup.stderr.decode()
+
+    Measure.objects.filter(pk=kept.pk).update(title="Versehentlich geändert")
+    restore = manage_py("restore", "--yes", "-", stdin=backup.stdout)
+    assert restore.returncode == 0, restore.stderr.decode()
+    assert list(Measure.objects.values_list("title", flat=True)) == [
+        "Familienzentrum am Klausenerplatz"
+    ]
+
+
+def test_restore_from_standard_input_needs_yes():
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("restore", "-")

@@ -106,7 +106,7 @@ def test_the_compose_health_check_passes_with_the_example_configuration(client, 
     import re
 
     compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
-    url = re.search(r"urlopen\('(http://[^']+)'\)", compose).group(1)
+    url = re.search(r"urlopen\('(http://[^']+)'", compose).group(1)
     host, path = re.match(r"http://([^/]+)(/.*)", url).groups()
     settings.ALLOWED_HOSTS = env_example()["ALLOWED_HOSTS"].split(",")
     settings.SECURE_SSL_REDIRECT = True

@@ -21,6 +21,7 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
         "ALLOWED_HOSTS": "praevention.example.berlin.de",
         "EMAIL_HOST": "mail.example.berlin.de",
         "CACHE_URL": "dbcache://praevention_cache",  # as .env.example
+        "SITE_URL": "https://praevention.example.berlin.de",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

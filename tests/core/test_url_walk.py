@@ -1,4 +1,5 @@
-"""Every URL of the project, opened anonymously: nothing but login, reset and health check."""
+"""Every URL of the project, opened anonymously: nothing but login, reset, health check, the
+public statements and the read-only HSDS API under /api/hsds/."""
 
 import re
 
@@ -20,7 +21,22 @@ PUBLIC = {
     "healthz",
     "admin:login",
     "set_language",
+    "accessibility",
+    "privacy",
+    # Token pages: the secret in the address is the authority; a wrong one answers 404.
+    "meetings:calendar_feed",
+    "meetings:unsubscribe",
 }
+TOKEN_PAGES = {"meetings:calendar_feed", "meetings:unsubscribe"}
+# The public HSDS API (issue #25): every route under this prefix answers anonymous GETs, and
+# only those (tests/api/test_http.py: nothing but GET, HEAD and OPTIONS; only public measures).
+PUBLIC_PREFIXES = ("api:",)
+
+
+def is_public(name):
+    return name in PUBLIC or name.startswith(PUBLIC_PREFIXES)
+
+
 SAMPLE = {
     "int": "1",
     "str": "x",
@@ -74,7 +90,9 @@ def test_the_walks_measure_is_shown_to_a_coordinator(client, koordination, secre
     assert SECRET_TITLE.encode() in response.content
 
 
-@pytest.mark.parametrize(("name", "route"), [p for p in ALL if p[0] not in PUBLIC], ids=lambda v: v)
+@pytest.mark.parametrize(
+    ("name", "route"), [p for p in ALL if not is_public(p[0])], ids=lambda v: v
+)
 def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, route, secret):
     url = sample_url(route, secret.pk)
     for method in ("get", "post"):
@@ -88,10 +106,34 @@ def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, ro
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_pages_answer_anonymous_users(client, name):
+def test_public_pages_answer_anonymous_users(client, name, secret):
     route = dict(ALL)[name]
     response = client.get(sample_url(route))
+    assert SECRET_TITLE.encode() not in response.content
+    if name in TOKEN_PAGES:
+        assert response.status_code == 404
+        return
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         # The reset confirmation with a fake token redirects to its own form, not to login.
         assert not response["Location"].startswith("/konto/anmelden/")
+
+
+API_ROUTES = [p for p in ALL if p[0].startswith(PUBLIC_PREFIXES)]
+
+
+def test_the_api_prefix_is_the_only_open_prefix():
+    assert {name for name, _ in API_ROUTES} >= {"api:info", "api:services", "api:service"}
+    assert all(route.startswith("api/hsds/") for _, route in API_ROUTES)
+
+
+@pytest.mark.parametrize(("name", "route"), API_ROUTES, ids=lambda v: v)
+def test_the_api_answers_anonymous_reads_but_never_shows_a_measure_not_marked_public(
+    client, name, route, secret
+):
+    url = sample_url(route, secret.pk)
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404), (url, response.status_code)
+    assert response["Content-Type"] == "application/json"
+    assert SECRET_TITLE.encode() not in response.content
+    assert client.post(url).status_code == 405

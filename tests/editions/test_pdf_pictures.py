@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from praevention.accounts.models import User
-from praevention.core.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
 
 pytestmark = [pytest.mark.screenshots, pytest.mark.django_db]
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from praevention.accounts.models import User
-from praevention.core.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
 from praevention.measures.models import Measure
 from tests.exchange.helpers import confirm, errors, export_url, upload
 

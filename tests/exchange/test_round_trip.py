@@ -9,7 +9,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from praevention.accounts.models import User
-from praevention.core.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KOORDINATION_EMAIL
 from praevention.measures.models import Measure
 from tests.exchange.helpers import all_snapshots, export_url, import_file
 

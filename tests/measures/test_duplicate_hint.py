@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from praevention.accounts.models import User
-from praevention.core.management.commands.seed_demo import DEMO_KERNTEAM_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KERNTEAM_EMAIL
 from tests.factories import MeasureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from praevention.accounts.models import User
-from praevention.core.management.commands.seed_demo import DEMO_KERNTEAM_EMAIL
+from praevention.demo.management.commands.seed_demo import DEMO_KERNTEAM_EMAIL
 from praevention.measures import search
 from tests.factories import MeasureFactory
 

@@ -3,8 +3,8 @@
 from django import template
 from django.db.models import Count, Exists, OuterRef, Q
 
+from praevention.core.cache import remember
 from praevention.measures.models import Measure, Participation, stale_cutoff
-from praevention.overview.cache import remember
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def stale_figures(department_id: int | None = None) -> dict[str, int]:
     "own_stale": those of them led by `department_id`}.
 
     Two queries (one without a department), cached per data version and day through the
-    app's one cache (`overview.cache.remember`; `stale_cutoff` moves once a day).
+    app's one cache (`core.cache.remember`; `stale_cutoff` moves once a day).
     """
     cutoff = stale_cutoff()
 

@@ -11,10 +11,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             nargs="?",
-            help="Zieldatei (Vorgabe: praevention-JJJJMMTT-HHMM.dump im aktuellen Verzeichnis)",
+            help=(
+                "Zieldatei (Vorgabe: praevention-JJJJMMTT-HHMM.dump im aktuellen Verzeichnis); "
+                "„-“ schreibt auf die Standardausgabe"
+            ),
         )
 
     def handle(self, *args, path=None, **options):
         path = path or f"praevention-{timezone.localtime():%Y%m%d-%H%M}.dump"
         backup.dump(path)
-        self.stdout.write(self.style.SUCCESS(f"Sicherung geschrieben: {path}"))
+        # With "-" the dump is the standard output: the note goes to standard error.
+        out = self.stderr if path == backup.STREAM else self.stdout
+        out.write(self.style.SUCCESS(f"Sicherung geschrieben: {path}"))

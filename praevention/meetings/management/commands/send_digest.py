@@ -1,7 +1,8 @@
 """`manage.py send_digest`: this week's digest to everyone who has not had it yet.
 
-Safe to run as often as you like (cron, a systemd timer, the `digest` service of
-docker-compose.yml): each person gets at most one digest per ISO week.
+Safe to run as often as you like (cron, a systemd timer, the `scheduler` service of
+docker-compose.yml, praevention/core/schedule.py): each person gets at most one digest per
+ISO week.
 """
 
 from django.core.management.base import BaseCommand
