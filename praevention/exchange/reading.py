@@ -135,6 +135,8 @@ class Table:
     encoding: str = ""
     formula_cells: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    # [(row number, German reason)] rows left out as Excel hides them or as totals.
+    left_out: list = field(default_factory=list)
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -247,7 +249,9 @@ def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=(
                     "Bitte als .xlsx hochladen oder in Excel als „CSV UTF-8“ speichern."
                 )
             )
-        return read_csv(data, known_headers)
+        table = read_csv(data, known_headers)
+        _leave_out_what_excel_hides(None, table)
+        return table
     if suffix in (".xls", ".ods", ".numbers"):
         raise FileRejected(
             _(
@@ -547,6 +551,67 @@ def _choose_sheet(workbook, wanted):
     return chosen, others
 
 
+HIDDEN_ROW = re.compile(rb"<row\b[^>]*\bhidden=\"(?:1|true)\"")
+TOTALS = re.compile(r"^(?:summe|gesamt|insgesamt|gesamtsumme|zwischensumme)\b", re.IGNORECASE)
+
+
+def _leave_out_what_excel_hides(data: bytes | None, table: "Table") -> None:
+    """Rows the user does not see in Excel (hidden by hand or by an autofilter), struck-through
+    rows and "Summe"/"Gesamt" lines are left out and named in the preview (issue #26, item 3).
+
+    The workbook is opened a second time, fully, only when its XML has hidden rows or a
+    struck-through font: a plain 5,000-row file costs nothing more.
+    """
+    reasons: dict[int, str] = {}
+    for number, cells in table.rows:
+        first = next((c for c in cells if c not in (None, "")), None)
+        if isinstance(first, str) and TOTALS.match(first.strip()):
+            reasons[number] = _("Summenzeile")
+    marked = data is not None and _marks_rows(data)
+    if marked:
+        workbook = load_workbook(io.BytesIO(data or b""), data_only=True)
+        try:
+            sheet = workbook[table.sheet]
+            for number, _cells in table.rows:
+                if sheet.row_dimensions[number].hidden:
+                    reasons[number] = _("in Excel ausgeblendet oder weggefiltert")
+                    continue
+                filled = [c for c in sheet[number] if c.value not in (None, "")]
+                if filled and all(c.font is not None and c.font.strike for c in filled):
+                    reasons[number] = _("durchgestrichen")
+        finally:
+            workbook.close()
+    if not reasons:
+        return
+    table.rows = [(number, cells) for number, cells in table.rows if number not in reasons]
+    table.left_out = sorted(reasons.items())
+    listed = "; ".join(
+        _("Zeile %(row)s (%(reason)s)") % {"row": row, "reason": reason}
+        for row, reason in table.left_out
+    )
+    table.notes.append(
+        _(
+            "Nicht übernommen, weil Excel sie nicht zeigt oder sie keine Maßnahme sind: "
+            "%(rows)s. Um eine davon zu übernehmen, sie in Excel einblenden, den Filter "
+            "aufheben bzw. die Durchstreichung entfernen und die Datei erneut hochladen."
+        )
+        % {"rows": listed}
+    )
+
+
+def _marks_rows(data: bytes) -> bool:
+    """Whether a workbook's XML hides rows or has a struck-through font (cheap: no parse)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        if "xl/styles.xml" in names and b"<strike" in archive.read("xl/styles.xml"):
+            return True
+        return any(
+            HIDDEN_ROW.search(archive.read(name))
+            for name in names
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+
+
 def _formula_cells(data, sheet_title, header_row, last_row):
     """{(row, position): "F2"} of formula cells in the sheet (read without stored values)."""
     workbook = _open_xlsx(data, data_only=False)
@@ -683,7 +748,8 @@ def read_xlsx(data: bytes, sheet: str | None = None, known_headers=()) -> Table:
         ) from None
     finally:
         workbook.close()
-    if has_formulas:
+    _leave_out_what_excel_hides(data, table)
+    if has_formulas and table.rows:
         last_row = table.rows[-1][0]
         formulas = _formula_cells(data, table.sheet, table.header_row, last_row)
         values = {number: cells for number, cells in table.rows}

@@ -294,3 +294,31 @@ def test_a_period_no_rule_reads_is_an_error_quoting_the_cell(coordinator):  # no
     assert response.status_code == 400
     ((_row, _column, message),) = errors(response)
     assert message.startswith("„irgendwann bald“ ist kein lesbarer Zeitraum.")
+
+
+def test_17_rows_excel_hides_filters_or_strikes_are_left_out_and_named(coordinator):  # noqa: F811
+    response = preview(coordinator, "17-hidden-and-filtered-rows.xlsx")
+    if "rows" in response.context and "plan" not in response.context:
+        response = confirm_mapping(coordinator, response)
+    plan = response.context["plan"]
+    assert [row.row for row in plan.rows] == [2, 3]
+    assert plan.created == 2
+    html = response.content.decode()
+    assert "Zeile 4 (in Excel ausgeblendet oder weggefiltert)" in html
+    assert "Zeile 5 (durchgestrichen)" in html
+    assert "Zeile 6 (in Excel ausgeblendet oder weggefiltert)" in html
+    assert "Um eine davon zu übernehmen" in html
+
+
+def test_a_totals_line_is_no_measure(coordinator):  # noqa: F811
+    data = csv_bytes(
+        [
+            {"Titel": "Sprechstunde", "Federführung": "Jug", "Budget (EUR)": "1.000"},
+            {"Titel": "Summe", "Budget (EUR)": "1.000"},
+        ],
+        headers=["Titel", "Federführung", "Budget (EUR)"],
+    )
+    response = upload(coordinator, "summe.csv", data)
+    assert response.status_code == 200, errors(response)
+    assert response.context["plan"].created == 1
+    assert "Zeile 3 (Summenzeile)" in response.content.decode()
