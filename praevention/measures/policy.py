@@ -32,10 +32,18 @@ def can_edit(user: Visitor, measure: Measure) -> bool:
         return False
     if user.is_coordinator:
         return True
-    own = department_id(user)
-    if own is None:
+    return can_edit_taking_part(user, (p.department_id for p in measure.participations.all()))
+
+
+def can_edit_taking_part(user: Visitor, department_ids: Iterable[int]) -> bool:
+    """`can_edit` for a measure the departments `department_ids` take part in, for callers
+    that read participations in bulk (the import) instead of per measure."""
+    if not is_network_member(user) or not user.has_perm("measures.change_measure"):
         return False
-    return any(p.department_id == own for p in measure.participations.all())
+    if user.is_coordinator:
+        return True
+    own = department_id(user)
+    return own is not None and own in set(department_ids)
 
 
 def can_archive(user: Visitor, measure: Measure) -> bool:
