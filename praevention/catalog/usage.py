@@ -21,7 +21,7 @@ from django.db import models
 class Link:
     """One kind of link to a catalogue model: `model.field` points at the entry."""
 
-    model: type
+    model: type[models.Model]
     field: str
     many: bool
 
@@ -47,7 +47,7 @@ def links(catalog_model) -> list[Link]:
 
 def usage(entry) -> dict[str, int]:
     """{label of the linking model: number of objects linking to `entry`}, only non-zero."""
-    counts = {}
+    counts: dict[str, int] = {}
     for link in links(type(entry)):
         count = link.model._base_manager.filter(**{link.field: entry}).count()
         if count:
