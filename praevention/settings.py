@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # /healthz for the container's health check, which asks for host "localhost".
     "praevention.core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "praevention.core.middleware.ChosenLanguageMiddleware",
@@ -171,6 +172,9 @@ AXES_CLIENT_IP_CALLABLE = "praevention.accounts.lockout.client_ip"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Login records (axes) are deleted after this many days by `manage.py apply_retention`
+# (accounts/retention.py, issue #28 fault 8).
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=90)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
@@ -234,6 +238,8 @@ else:
 RESET_LIMIT_PER_ADDRESS = env.int("RESET_LIMIT_PER_ADDRESS", default=3)
 RESET_LIMIT_PER_IP = env.int("RESET_LIMIT_PER_IP", default=20)
 RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
+# The reset mail is written after the answer has left (accounts/reset.py): seconds to wait.
+RESET_MAIL_DELAY_S = env.float("RESET_MAIL_DELAY_S", default=0.2)
 
 # Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
@@ -341,6 +347,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the app uses are switched off for it and anything it embeds
+# (issue #28, fault 9; django-permissions-policy sends the header).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
