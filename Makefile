@@ -12,11 +12,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The Berlin district `make run` sets up (01 … 12); the database then remembers it.
+DISTRICT ?= 04
 
 .PHONY: help install run test lint format browsers pdf-tools screenshots clean messages constraints
 
 help:
-	@echo "make run    – install, migrate, load the demo network and start the server"
+	@echo "make run    – install, migrate, set up DISTRICT (default 04), load the demo network, start the server"
 	@echo "make test   – ruff, mypy and the whole test suite on a throwaway PostgreSQL"
 	@echo "make format – format the code with ruff"
 	@echo "make screenshots – pictures of the main pages into docs/screenshots/"
@@ -39,6 +41,7 @@ install: $(VENV)/.installed
 
 run: install pdf-tools .env
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_district $(DISTRICT)
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Präventionsnetz läuft auf http://$(HOST):$(PORT)/"
@@ -69,12 +72,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans and emoji in Noto Color
-# Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when missing and
-# running as root.
-PDF_PACKAGES := fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+# The PDF report (Typst, a Python wheel) sets its text in DejaVu Sans, the scripts DejaVu lacks
+# (Arabic, Hebrew, Armenian, Georgian, Ethiopic) in Noto Sans (fonts-noto-core) and emoji in
+# Noto Color Emoji, and its tests draw pictures with poppler's pdftoppm; installed here when
+# missing and running as root.
+PDF_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji poppler-utils
 pdf-tools:
 	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] \
 	  || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
 	  || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

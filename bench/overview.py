@@ -179,6 +179,10 @@ def pages(edition, later):
         ("Suche „Hebamme“", f"{reverse('measures:list')}?q=Hebamme"),
         ("Suche „Sprachfoerderung“", f"{reverse('measures:list')}?q=Sprachfoerderung"),
         ("Suche Vorschläge „sprachf“", f"{reverse('measures:suggest')}?q=sprachf"),
+        # Issue #26: synonyms, compounds written together, gender forms.
+        ("Suche „Kita“", f"{reverse('measures:list')}?q=Kita"),
+        ("Suche „Elternkindgruppe“", f"{reverse('measures:list')}?q=Elternkindgruppe"),
+        ("Suche „Schüler:innen“", f"{reverse('measures:list')}?q=Sch%C3%BCler%3Ainnen"),
         ("Bericht PDF", reverse("overview:report_pdf")),
         ("Bericht PDF seit Ausgabe", reverse("overview:report_pdf") + since),
     ]

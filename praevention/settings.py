@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "praevention.core.context_processors.site",
+                "praevention.catalog.context_processors.site",
                 "praevention.accounts.context_processors.abilities",
             ],
         },
@@ -249,8 +249,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="praeventionsnetz@localho
 SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
-# The district is data, not code: its display name comes from the environment.
-DISTRICT_NAME = env("DISTRICT_NAME", default="Charlottenburg-Wilmersdorf")
+# Optional override of the district's name; the name comes from the database
+# (`manage.py setup_district`, catalog.districts.current_name).
+DISTRICT_NAME = env("DISTRICT_NAME", default="")
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # upload cap of imports
 

@@ -1,9 +1,26 @@
-"""Personas: the people who use the network, one fixture each."""
+"""Personas: the people who use the network, one fixture each, and `as_persona` to be one.
+
+The browser fixtures (`browser`, `page`) come from tests/browser/fixtures.py for every test.
+"""
 
 import pytest
 
 from praevention.accounts import roles
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
+
+pytest_plugins = ["tests.browser.fixtures"]
+
+# The columns of every role × page table (tests/<app>/test_permissions.py), in this order:
+# nobody signed in, a core-team member of a department not taking part, one of the department
+# taking part (the Jugendamt), a coordinator, an admin.
+PERSONAS = ["anonymous", "kernteam_other", "kernteam_own", "koordination", "admin"]
+PERSONA_FIXTURES = {
+    "anonymous": None,
+    "kernteam_other": "kernteam_ges",
+    "kernteam_own": "kernteam_jug",
+    "koordination": "koordination",
+    "admin": "admin_user",
+}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -14,6 +31,28 @@ def _plain_http_for_the_live_server():
 
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrations carry no district (issue #24): the test database serves
+    Charlottenburg-Wilmersdorf (04), set up once per session as `make run` does. Tests of
+    other districts switch inside their own transaction."""
+    from praevention.catalog import districts
+
+    with django_db_blocker.unblock():
+        districts.setup_district("04")
+
+
+@pytest.fixture
+def district_04_name_cache():
+    """Tests that set up another district in their transaction leave the cached name behind."""
+    from django.core.cache import cache
+
+    from praevention.catalog import districts
+
+    yield
+    cache.delete(districts.NAME_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +141,19 @@ def admin_user(qpk):
 def anonymous(client):
     """A client nobody is logged in with."""
     return client
+
+
+@pytest.fixture
+def as_persona(client, request):
+    """`as_persona("kernteam_own")`: the test client signed in as that persona (`PERSONAS`)."""
+
+    def login(persona):
+        fixture = PERSONA_FIXTURES[persona]
+        if fixture:
+            client.force_login(request.getfixturevalue(fixture))
+        return client
+
+    return login
 
 
 def pytest_report_header(config):

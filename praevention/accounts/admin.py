@@ -1,7 +1,10 @@
 """Accounts in the admin: an e-mail login, its roles (groups) and its person profile in one page."""
 
+from typing import Any, ClassVar
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     # network/admin.py adds the person profile (network sits above accounts).
-    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = ()
+    inlines: "ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]]" = ()
 
     fieldsets = (
         (None, {"fields": ("email", "password")}),

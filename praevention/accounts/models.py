@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,12 +10,12 @@ from praevention.accounts import roles
 from praevention.accounts.addresses import canonical_email
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     """Users log in with their e-mail address; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
@@ -21,22 +23,24 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
-    def by_email(self, address):
+    def by_email(self, address: object) -> "models.QuerySet[User]":
         """The accounts (zero or one) whose address has the canonical form of `address`: the
         one lookup by e-mail address (login, reset, admin, seeding)."""
         return self.filter(email_canonical=canonical_email(address))
 
-    def get_by_natural_key(self, email):
+    def get_by_natural_key(self, email: str | None) -> "User":
         return self.by_email(email).get()
 
 
@@ -58,10 +62,10 @@ class User(AbstractUser):
         verbose_name_plural = _("Benutzer*innen")
         ordering = ["last_name", "first_name", "email"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self.email_canonical = canonical_email(self.email)
         others = User.objects.filter(email_canonical=self.email_canonical).exclude(pk=self.pk)
@@ -71,7 +75,7 @@ class User(AbstractUser):
                 code="unique",
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email_canonical = canonical_email(self.email)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "email" in update_fields:
@@ -79,13 +83,13 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     @cached_property
-    def role_names(self):
+    def role_names(self) -> frozenset[str]:
         """Roles are groups; read once per request, the names live in `roles`."""
         return frozenset(self.groups.values_list("name", flat=True))
 
-    def has_role(self, role):
+    def has_role(self, role: str) -> bool:
         return role in self.role_names
 
     @property
-    def is_coordinator(self):
+    def is_coordinator(self) -> bool:
         return self.is_superuser or self.has_role(roles.KOORDINATION) or self.has_role(roles.ADMIN)

@@ -15,11 +15,13 @@ import hashlib
 import logging
 import threading
 import time
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -28,6 +30,7 @@ from praevention.accounts.addresses import canonical_email
 from praevention.accounts.forms import CanonicalEmailField
 from praevention.accounts.lockout import client_ip
 from praevention.accounts.models import User
+from praevention.core.mail import app_mail, site_protocol_and_domain
 from praevention.core.ratelimit import RateDecision, hit
 
 logger = logging.getLogger(__name__)
@@ -41,16 +44,39 @@ def wait_for_mails(timeout: float = 10) -> None:
         _threads.pop().join(timeout)
 
 
-def _send(form, mails, language):
+def _deliver(
+    subject_template_name,
+    email_template_name,
+    context,
+    from_email,
+    to_email,
+    html_email_template_name=None,
+    *,
+    language,
+):
+    """Django's reset mail, built by `core.mail.app_mail` (automatic, its link on SITE_URL)."""
+    try:
+        protocol, domain = site_protocol_and_domain()
+        context = {**context, "protocol": protocol, "domain": domain}
+        with translation.override(language):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else ""
+            )
+        app_mail(subject, body, to=[to_email], html=html, from_email=from_email).send()
+    except Exception:  # a failing mail server must not go unnoticed, nor crash anything
+        logger.exception("Password reset mail could not be sent")
+
+
+def _send(mails, language):
     # Rendering and sending wait until the answer has left: a thread working beside the
     # request would slow only the answers for known addresses (issue #28, fault 9: 3.5 ms).
     time.sleep(settings.RESET_MAIL_DELAY_S)
     for args, kwargs in mails:
-        try:
-            with translation.override(language):
-                PasswordResetForm.send_mail(form, *args, **kwargs)
-        except Exception:  # a failing mail server must not go unnoticed, nor crash anything
-            logger.exception("Password reset mail could not be sent")
+        _deliver(*args, **kwargs, language=language)
 
 
 def send_in_background(form) -> None:
@@ -58,7 +84,7 @@ def send_in_background(form) -> None:
     unknown address), so known and unknown addresses cost the request the same work."""
     thread = threading.Thread(
         target=_send,
-        args=(form, list(form.outgoing), translation.get_language()),
+        args=(list(form.outgoing), translation.get_language()),
         name="password-reset-mail",
         daemon=True,
     )
@@ -84,7 +110,7 @@ class BackgroundPasswordResetForm(PasswordResetForm):
             if user.has_usable_password()
         )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.outgoing: list[tuple[tuple, dict]] = []
 

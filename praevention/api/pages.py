@@ -213,7 +213,8 @@ def _services(
     if limit is not None:
         rows = rows[offset : offset + limit]
     for measure in rows:
-        yield measure, public_service(measure, changed_at=measure.changed_at)
+        # `changed_at` is the annotation of `with_changed_at` above.
+        yield measure, public_service(measure, changed_at=getattr(measure, "changed_at", None))
 
 
 def service(service_id: str) -> dict[str, Any]:

@@ -186,11 +186,11 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
 class OrderedNameAdmin(CatalogEntryAdmin):
     """Shared by the catalogue lists that are ordered by `position`, then name."""
 
-    list_display = ("name", "position", "updated_at")
+    list_display: tuple[str, ...] = ("name", "position", "updated_at")
     search_fields = ("name", "description")
     search_help_text = _("Suche nach Bezeichnung oder Beschreibung")
     ordering = ("position", "name")
-    fields = ("name", "description", "position")
+    fields: tuple[str, ...] = ("name", "description", "position")
 
 
 @admin.register(TargetGroup)

@@ -14,81 +14,128 @@ Stadtentwicklung, Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen Berli
 files and their credit lines are in `catalog/data/<set>/README.md`.
 """
 
-import csv
-import json
-import math
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from praevention.catalog.spacedata import (
+    LEVEL_BY_LENGTH,
+    DistrictFiles,
+    IndicatorMeta,
+    LoadError,
+    LoadResult,
+    MonitoringRecord,
+    SpaceRecord,
+    check_complete,
+    check_geometry,
+    csv_rows,
+    decimal_of,
+    inhabitants_of,
+    name_of,
+    open_text,
+    percentage_of,
+    read_geojson_features,
+    where_line,
+    write_monitoring,
+    write_spaces,
+)
 from praevention.core.text import normalize_line
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-# The district's shipped files: loaded by the data migration and by `seed_demo`.
-DISTRICT_DIR = DATA_DIR / "lor2021-bezirk04"
-# The hierarchy first: it names the spaces; the GeoJSON files add the outlines.
-DISTRICT_SPACE_FILES = [
-    DISTRICT_DIR / "lor2021-bezirk04-hierarchie.csv",
-    DISTRICT_DIR / "lor2021-bezirk04-prognoseraeume.open-data-product.geojson",
-    DISTRICT_DIR / "lor2021-bezirk04-bezirksregionen.geojson",
-    DISTRICT_DIR / "lor2021-bezirk04-planungsraeume.geojson",
+__all__ = [
+    "LoadError",
+    "LoadResult",
+    "MonitoringRecord",
+    "SpaceRecord",
+    "berlin_district",
+    "read_monitoring",
+    "read_spaces",
+    "write_monitoring",
+    "write_spaces",
 ]
-DISTRICT_MONITORING = [(DISTRICT_DIR / "mss2021-bezirk04-planungsraeume.csv", 2021)]
 
-# LOR 2021 levels by the length of their number: Prognoseraum 4, Bezirksregion 6, Planungsraum 8.
-LEVEL_BY_LENGTH = {4: "pgr", 6: "bzr", 8: "plr"}
-PARENT_LENGTH = {"pgr": None, "bzr": 4, "plr": 6}
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Every Berlin district's LOR 2021 spaces, outlines and MSS (see its README for counts and
+# credits); `berlin_district` takes one district out of them.
+BERLIN_DIR = DATA_DIR / "lor2021-berlin"
+HIERARCHY_FILE = BERLIN_DIR / "lor2021-berlin-hierarchie.csv"
+OUTLINE_FILES = [
+    BERLIN_DIR / "berlin-bezirke.geojson",
+    BERLIN_DIR / "lor2021-berlin-prognoseraeume.geojson",
+    BERLIN_DIR / "lor2021-berlin-bezirksregionen.geojson",
+    BERLIN_DIR / "lor2021-berlin-planungsraeume.geojson",
+]
+MONITORING_FILES = {
+    2021: BERLIN_DIR / "mss2021-berlin-planungsraeume.csv",
+    2023: BERLIN_DIR / "mss2023-berlin-planungsraeume.csv",
+}
+# The twelve Berlin districts as the LOR numbers them.
+BEZIRKE = {
+    "01": "Mitte",
+    "02": "Friedrichshain-Kreuzberg",
+    "03": "Pankow",
+    "04": "Charlottenburg-Wilmersdorf",
+    "05": "Spandau",
+    "06": "Steglitz-Zehlendorf",
+    "07": "Tempelhof-Schöneberg",
+    "08": "Neukölln",
+    "09": "Treptow-Köpenick",
+    "10": "Marzahn-Hellersdorf",
+    "11": "Lichtenberg",
+    "12": "Reinickendorf",
+}
+LEVEL_NAMES = {
+    "bez": ["Bezirk", "Bezirke"],
+    "pgr": ["Prognoseraum", "Prognoseräume"],
+    "bzr": ["Bezirksregion", "Bezirksregionen"],
+    "plr": ["Planungsraum", "Planungsräume"],
+}
+PARENT_LENGTH = {"bez": None, "pgr": 2, "bzr": 4, "plr": 6}
 # MSS status index classes and their German labels, as the Senate publishes them.
 STATUS_LABELS = {1: "hoch", 2: "mittel", 3: "niedrig", 4: "sehr niedrig"}
 # Plausible WGS84 bounds for Berlin and Brandenburg; a file in another projection fails here.
 LON_RANGE = (11.0, 15.0)
 LAT_RANGE = (51.0, 54.0)
+BOUNDS = (LON_RANGE, LAT_RANGE)
+
+# Credit lines as the data README gives them (catalog/data/lor2021-berlin/README.md).
+LOR_CREDIT = (
+    "Sozialräume und Umrisse: Lebensweltlich orientierte Räume (LOR) 01.01.2021, Amt für "
+    "Statistik Berlin-Brandenburg, CC BY 3.0 DE; Umrisse vereinfacht (1 m), Bezirksregionen, "
+    "Prognoseräume und Bezirke aus den Planungsräumen zusammengesetzt."
+)
+MSS_SOURCES = {
+    2021: (
+        "Monitoring Soziale Stadtentwicklung 2021 (Daten vom 31.12.2020), Senatsverwaltung "
+        "für Stadtentwicklung, Bauen und Wohnen Berlin"
+    ),
+    2023: (
+        "Monitoring Soziale Stadtentwicklung 2023 (Daten vom 31.12.2022), Senatsverwaltung "
+        "für Stadtentwicklung, Bauen und Wohnen Berlin, Datenlizenz Deutschland – "
+        "Namensnennung – Version 2.0"
+    ),
+}
 
 
-class LoadError(Exception):
-    """A file that cannot be loaded; the message says where and how to fix it (German)."""
+def mss_source(year: int) -> str:
+    return MSS_SOURCES.get(
+        year,
+        f"Monitoring Soziale Stadtentwicklung {year}, Senatsverwaltung für Stadtentwicklung, "
+        "Bauen und Wohnen Berlin",
+    )
 
 
-@dataclass(frozen=True)
-class SpaceRecord:
-    """One social space as a file describes it; `geometry` is a GeoJSON geometry or None."""
-
-    lor_number: str
-    name: str
-    level: str
-    geometry: dict | None = None
-
-    @property
-    def parent_number(self) -> str | None:
-        length = PARENT_LENGTH[self.level]
-        return self.lor_number[:length] if length else None
-
-
-@dataclass(frozen=True)
-class MonitoringRecord:
-    """One Planungsraum's MSS values; `status_class` None exactly when not valid."""
-
-    lor_number: str
-    is_valid: bool
-    status_class: int | None
-    status_index: Decimal | None
-    inhabitants: int
-
-
-@dataclass
-class LoadResult:
-    """What a write did: rows created, rows changed, rows already as in the file."""
-
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.changed + self.unchanged
+def mss_indicators(year: int, records) -> list[IndicatorMeta]:
+    """Name, unit and source of the MSS indicators that `records` (one year) carry."""
+    source = mss_source(year)
+    metas = []
+    if any(r.status_class for r in records):
+        metas.append(IndicatorMeta("status", "MSS-Statusindex", "", source))
+    if any(r.child_poverty is not None for r in records):
+        metas.append(IndicatorMeta("kinderarmut", "S4 Kinderarmut", "%", source))
+    if any(r.single_parent is not None for r in records):
+        name = "S2 Kinder in Alleinerziehenden-Haushalten"
+        metas.append(IndicatorMeta("alleinerziehende", name, "%", source))
+    return metas
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -98,8 +145,8 @@ def _level_of(number: str, where: str) -> str:
     if not number.isdigit() or len(number) not in LEVEL_BY_LENGTH:
         raise LoadError(
             _(
-                "%(where)s: „%(number)s“ ist keine LOR-Nummer (4, 6 oder 8 Ziffern, "
-                "z. B. 0410, 041001, 04100102)."
+                "%(where)s: „%(number)s“ ist keine LOR-Nummer (2, 4, 6 oder 8 Ziffern, "
+                "z. B. 04, 0410, 041001, 04100102)."
             )
             % {"where": where, "number": number}
         )
@@ -108,65 +155,14 @@ def _level_of(number: str, where: str) -> str:
 
 def _lor_number(value, where: str) -> str:
     """LOR numbers are text with leading zeros; a spreadsheet may have turned them into
-    numbers (4100102), so a number of 7 or 5 or 3 digits gets its zero back."""
+    numbers (4100102), so a number of 7, 5, 3 or 1 digits gets its zero back."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value))
     number = normalize_line(str(value or ""))
-    if number.isdigit() and len(number) in (3, 5, 7):
+    if number.isdigit() and len(number) in (1, 3, 5, 7):
         number = "0" + number
     _level_of(number, where)
     return number
-
-
-def _open_text(path: Path) -> str:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise LoadError(
-            _("Die Datei %(path)s lässt sich nicht lesen: %(error)s")
-            % {"path": path, "error": error.strerror or error}
-        ) from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise LoadError(
-            _("Die Datei %(path)s ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern.")
-            % {"path": path}
-        ) from error
-
-
-def _csv_rows(path: Path, required: set[str]) -> list[tuple[int, dict]]:
-    text = _open_text(path)
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    header = {normalize_line(name or "") for name in (reader.fieldnames or [])}
-    missing = sorted(required - header)
-    if missing:
-        raise LoadError(
-            _("%(path)s: Spalten fehlen: %(columns)s. Erwartet wird eine Kopfzeile mit %(all)s.")
-            % {"path": path.name, "columns": ", ".join(missing), "all": ", ".join(sorted(required))}
-        )
-    rows = []
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            raise LoadError(
-                _("%(path)s, Zeile %(line)d: mehr Felder als Spalten in der Kopfzeile.")
-                % {"path": path.name, "line": line}
-            )
-        clean = {normalize_line(k): normalize_line(v or "") for k, v in row.items()}
-        if any(clean.values()):
-            rows.append((line, clean))
-    if not rows:
-        raise LoadError(_("%(path)s enthält keine Datenzeilen.") % {"path": path.name})
-    return rows
-
-
-def _name(value, where: str) -> str:
-    name = normalize_line(str(value or ""))
-    if not name:
-        raise LoadError(_("%(where)s: der Name fehlt.") % {"where": where})
-    return name
 
 
 # The hierarchy file shipped with the project, and the official LOR table (one row per
@@ -180,12 +176,12 @@ OFFICIAL_COLUMNS = {
 
 
 def _read_spaces_csv(path: Path) -> list[SpaceRecord]:
-    text_header = _open_text(path).splitlines()[:1]
+    text_header = open_text(path).splitlines()[:1]
     if text_header and "Planungsraum (Nummer)" in text_header[0]:
         return _read_official_table(path)
     records = []
-    for line, row in _csv_rows(path, HIERARCHY_COLUMNS):
-        where = _("%(path)s, Zeile %(line)d") % {"path": path.name, "line": line}
+    for line, row in csv_rows(path, HIERARCHY_COLUMNS):
+        where = where_line(path, line)
         number = _lor_number(row["lor_number"], where)
         level = _level_of(number, where)
         if row.get("level") and row["level"] != level:
@@ -202,7 +198,7 @@ def _read_spaces_csv(path: Path) -> list[SpaceRecord]:
                     "level": level,
                 }
             )
-        record = SpaceRecord(number, _name(row["name"], where), level)
+        record = SpaceRecord(number, name_of(row["name"], where), level, where=where)
         given_parent = row.get("parent_lor_number", "")
         if given_parent and given_parent != record.parent_number:
             raise LoadError(
@@ -223,9 +219,9 @@ def _read_official_table(path: Path) -> list[SpaceRecord]:
         "bzr": "Bezirksregion (Name)",
         "pgr": "Prognoseraum (Name)",
     }
-    found = {}
-    for line, row in _csv_rows(path, set(OFFICIAL_COLUMNS) | set(names.values())):
-        where = _("%(path)s, Zeile %(line)d") % {"path": path.name, "line": line}
+    found: dict[str, SpaceRecord] = {}
+    for line, row in csv_rows(path, set(OFFICIAL_COLUMNS) | set(names.values())):
+        where = where_line(path, line)
         for column, level in OFFICIAL_COLUMNS.items():
             number = _lor_number(row[column], where)
             if LEVEL_BY_LENGTH[len(number)] != level:
@@ -233,7 +229,7 @@ def _read_official_table(path: Path) -> list[SpaceRecord]:
                     _("%(where)s: %(column)s „%(number)s“ hat die falsche Länge.")
                     % {"where": where, "column": column, "number": number}
                 )
-            record = SpaceRecord(number, _name(row[names[level]], where), level)
+            record = SpaceRecord(number, name_of(row[names[level]], where), level)
             if found.setdefault(number, record) != record:
                 raise LoadError(
                     _("%(where)s: %(number)s trägt hier einen anderen Namen als weiter oben.")
@@ -242,75 +238,9 @@ def _read_official_table(path: Path) -> list[SpaceRecord]:
     return list(found.values())
 
 
-def _check_ring(ring, where: str) -> None:
-    if not isinstance(ring, list) or len(ring) < 4:
-        raise LoadError(
-            _("%(where)s: ein Ring der Fläche hat weniger als vier Punkte.") % {"where": where}
-        )
-    for point in ring:
-        if (
-            not isinstance(point, list)
-            or len(point) < 2
-            or not all(isinstance(c, int | float) and math.isfinite(c) for c in point[:2])
-        ):
-            raise LoadError(
-                _("%(where)s: ein Punkt ist kein Koordinatenpaar [Länge, Breite].")
-                % {"where": where}
-            )
-        lon, lat = point[0], point[1]
-        if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
-            raise LoadError(
-                _(
-                    "%(where)s: der Punkt [%(lon)s, %(lat)s] liegt nicht in Berlin. "
-                    "Erwartet werden WGS84-Koordinaten (Länge, Breite in Grad, RFC 7946)."
-                )
-                % {"where": where, "lon": lon, "lat": lat}
-            )
-    if ring[0][:2] != ring[-1][:2]:
-        raise LoadError(
-            _("%(where)s: ein Ring der Fläche ist nicht geschlossen.") % {"where": where}
-        )
-
-
-def _check_geometry(geometry, where: str) -> dict:
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise LoadError(
-            _("%(where)s: die Geometrie muss ein Polygon oder MultiPolygon sein.")
-            % {"where": where}
-        )
-    coordinates = geometry.get("coordinates")
-    polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
-    if not isinstance(polygons, list) or not polygons:
-        raise LoadError(_("%(where)s: die Geometrie hat keine Koordinaten.") % {"where": where})
-    for polygon in polygons:
-        if not isinstance(polygon, list) or not polygon:
-            raise LoadError(_("%(where)s: eine Fläche hat keine Ringe.") % {"where": where})
-        for ring in polygon:
-            _check_ring(ring, where)
-    return {"type": geometry["type"], "coordinates": coordinates}
-
-
-def _read_spaces_geojson(path: Path) -> list[SpaceRecord]:
-    try:
-        data = json.loads(_open_text(path))
-    except json.JSONDecodeError as error:
-        raise LoadError(
-            _("%(path)s ist kein gültiges JSON (Zeile %(line)d, Spalte %(col)d: %(msg)s).")
-            % {"path": path.name, "line": error.lineno, "col": error.colno, "msg": error.msg}
-        ) from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise LoadError(
-            _("%(path)s: erwartet wird eine GeoJSON-FeatureCollection.") % {"path": path.name}
-        )
-    features = data.get("features")
-    if not isinstance(features, list) or not features:
-        raise LoadError(_("%(path)s enthält keine Features.") % {"path": path.name})
+def _read_spaces_geojson(path: Path, within: str = "") -> list[SpaceRecord]:
     records = []
-    for index, feature in enumerate(features, start=1):
-        where = _("%(path)s, Feature %(n)d") % {"path": path.name, "n": index}
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(properties, dict):
-            raise LoadError(_("%(where)s: die Eigenschaften fehlen.") % {"where": where})
+    for where, properties, geometry in read_geojson_features(path):
         raw_number = next(
             (
                 properties[key]
@@ -325,21 +255,24 @@ def _read_spaces_geojson(path: Path) -> list[SpaceRecord]:
             )
         number = _lor_number(raw_number, where)
         level = _level_of(number, where)
-        geometry = _check_geometry(feature.get("geometry"), where)
-        records.append(SpaceRecord(number, _name(properties.get("name"), where), level, geometry))
+        if not number.startswith(within):
+            continue
+        shape = check_geometry(geometry, where, BOUNDS, "Berlin")
+        records.append(SpaceRecord(number, name_of(properties.get("name"), where), level, shape))
     return records
 
 
-def read_spaces(path: Path | str) -> list[SpaceRecord]:
+def read_spaces(path: Path | str, within: str = "") -> list[SpaceRecord]:
     """The spaces of a CSV (hierarchy or official LOR table) or GeoJSON file, parents first.
 
     Raises LoadError for an unreadable file, a missing column or property, a malformed LOR
     number, a level or parent that does not fit the number, a geometry that is not a closed
-    WGS84 polygon, or a number given twice.
+    WGS84 polygon in Berlin, or a number given twice. With `within` (a LOR number) a GeoJSON
+    file's other spaces are left aside unchecked.
     """
     path = Path(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        records = _read_spaces_geojson(path)
+        records = _read_spaces_geojson(path, within)
     elif path.suffix.lower() == ".csv":
         records = _read_spaces_csv(path)
     else:
@@ -360,34 +293,21 @@ def read_spaces(path: Path | str) -> list[SpaceRecord]:
 MONITORING_COLUMNS = {"plr_id", "einwohner", "statusindex_klasse", "gueltigkeit"}
 
 
-def _decimal(value: str, where: str, column: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise LoadError(
-            _("%(where)s: „%(value)s“ in %(column)s ist keine Zahl.")
-            % {"where": where, "value": value, "column": column}
-        )
-    return number.quantize(Decimal("0.01"))
-
-
 def read_monitoring(path: Path | str) -> list[MonitoringRecord]:
     """The MSS values of a CSV file in the Senate's open-data columns, one row per Planungsraum.
 
     Needed columns: plr_id, einwohner, statusindex_klasse, gueltigkeit (text starting with
-    "gültig" or "ungültig"); optional statusindex_text (must match the class) and
-    statusindex_wert. Raises LoadError for a missing column, a number that is no Planungsraum,
-    a class outside 1–4, a valid row without a class, or a Planungsraum given twice.
+    "gültig" or "ungültig"); optional statusindex_text (must match the class),
+    statusindex_wert, s4_kinderarmut_pct and s2_kinder_alleinerziehende_pct (percent). A valid
+    row may have no class and no inhabitants (MSS 2023 publishes only indicator values).
+    Raises LoadError for a missing column, a number that is no Planungsraum, a class outside
+    1–4, a share outside 0–100, or a Planungsraum given twice.
     """
     path = Path(path)
     records = []
     seen = set()
-    for line, row in _csv_rows(path, MONITORING_COLUMNS):
-        where = _("%(path)s, Zeile %(line)d") % {"path": path.name, "line": line}
+    for line, row in csv_rows(path, MONITORING_COLUMNS):
+        where = where_line(path, line)
         number = _lor_number(row["plr_id"], where)
         if LEVEL_BY_LENGTH[len(number)] != "plr":
             raise LoadError(
@@ -408,8 +328,8 @@ def read_monitoring(path: Path | str) -> list[MonitoringRecord]:
             )
         is_valid = validity.startswith("gültig")
         status_class = None
-        if is_valid:
-            raw = row["statusindex_klasse"]
+        raw = row["statusindex_klasse"]
+        if is_valid and raw:
             if raw not in ("1", "2", "3", "4"):
                 raise LoadError(
                     _("%(where)s: statusindex_klasse „%(value)s“ ist nicht 1, 2, 3 oder 4.")
@@ -430,189 +350,81 @@ def read_monitoring(path: Path | str) -> list[MonitoringRecord]:
                         "label": STATUS_LABELS[status_class],
                     }
                 )
-        inhabitants = row["einwohner"].replace(".", "").replace(" ", "")
-        if not inhabitants.isdigit():
-            raise LoadError(
-                _("%(where)s: einwohner „%(value)s“ ist keine ganze Zahl.")
-                % {"where": where, "value": row["einwohner"]}
-            )
+        inhabitants = inhabitants_of(row["einwohner"], where)
         index = (
-            _decimal(row.get("statusindex_wert", ""), where, "statusindex_wert")
+            decimal_of(row.get("statusindex_wert", ""), where, "statusindex_wert")
             if is_valid
             else None
         )
-        records.append(MonitoringRecord(number, is_valid, status_class, index, int(inhabitants)))
+        shares = {
+            column: percentage_of(row.get(column, ""), where, column) if is_valid else None
+            for column in ("s4_kinderarmut_pct", "s2_kinder_alleinerziehende_pct")
+        }
+        records.append(
+            MonitoringRecord(
+                number,
+                is_valid,
+                status_class,
+                index,
+                inhabitants,
+                child_poverty=shares["s4_kinderarmut_pct"],
+                single_parent=shares["s2_kinder_alleinerziehende_pct"],
+                where=where,
+            )
+        )
     return records
 
 
-# Writing ----------------------------------------------------------------------------------
+# One district out of the Berlin files ----------------------------------------------------
 
 
-def _models(space_model, geometry_model=None, monitoring_model=None):
-    if space_model is None:
-        from praevention.catalog.models import SocialMonitoring, SocialSpace, SocialSpaceGeometry
-
-        return SocialSpace, SocialSpaceGeometry, SocialMonitoring
-    return space_model, geometry_model, monitoring_model
-
-
-def write_spaces(records, *, keep_names=False, space_model=None, geometry_model=None) -> LoadResult:
-    """Create or update the spaces (by LOR number) and their outlines, in one transaction.
-
-    A record's parent must be in the database or in `records`. Names are compared as stored;
-    with `keep_names` an existing space keeps its name (files that only bring outlines may
-    name a space differently, e.g. the LOR GeoJSON "Schloßstraße" for the hierarchy's
-    "Schloßstraße (Charlottenburg)"). An outline is replaced only when it differs. Raises
-    LoadError (nothing written) for a missing parent or a name that a sibling already has.
-    """
-    Space, Geometry, _monitoring = _models(space_model, geometry_model)
-    result = LoadResult()
-    numbers = {r.lor_number for r in records} | {
-        r.parent_number for r in records if r.parent_number
-    }
-    try:
-        with transaction.atomic():
-            existing = {s.lor_number: s for s in Space.objects.filter(lor_number__in=numbers)}
-            missing = sorted(
-                {
-                    r.parent_number
-                    for r in records
-                    if r.parent_number
-                    and r.parent_number not in existing
-                    and r.parent_number not in {x.lor_number for x in records}
-                }
+def berlin_district(number: str) -> DistrictFiles:
+    """District `number` ("01" … "12") out of the shipped Berlin files: its Bezirk,
+    Prognoseräume, Bezirksregionen and Planungsräume with their outlines (names from the
+    hierarchy), and the MSS of every shipped year. Raises LoadError for an unknown number or a
+    broken file."""
+    number = normalize_line(number).zfill(2)
+    if number not in BEZIRKE:
+        raise LoadError(
+            _(
+                "„%(number)s“ ist kein Berliner Bezirk. Bitte eine Nummer von 01 bis 12 angeben "
+                "(z. B. 04 für Charlottenburg-Wilmersdorf)."
             )
-            if missing:
+            % {"number": number}
+        )
+    spaces = {r.lor_number: r for r in read_spaces(HIERARCHY_FILE) if r.lor_number[:2] == number}
+    for path in OUTLINE_FILES:
+        for record in read_spaces(path, within=number):
+            if record.lor_number[:2] != number:
+                continue
+            known = spaces.get(record.lor_number)
+            if known is None:
                 raise LoadError(
                     _(
-                        "Übergeordnete Räume fehlen: %(numbers)s. Bitte zuerst die Hierarchie "
-                        "laden (z. B. die Datei …-hierarchie.csv)."
+                        "%(path)s: %(number)s steht nicht in der Hierarchie (%(hierarchy)s). "
+                        "Bitte den Umriss löschen oder den Raum in der Hierarchie ergänzen."
                     )
-                    % {"numbers": ", ".join(missing)}
-                )
-            shapes = {
-                g.space_id: g
-                for g in Geometry.objects.filter(
-                    space__lor_number__in=[r.lor_number for r in records if r.geometry]
-                )
-            }
-            for record in records:  # parents first: read_spaces sorts by length
-                parent = existing.get(record.parent_number) if record.parent_number else None
-                space = existing.get(record.lor_number)
-                if space is None:
-                    space = Space(
-                        lor_number=record.lor_number,
-                        name=record.name,
-                        level=record.level,
-                        parent=parent,
-                    )
-                    space.save()
-                    existing[record.lor_number] = space
-                    result.created += 1
-                else:
-                    wanted = {
-                        "name": space.name if keep_names else record.name,
-                        "level": record.level,
-                        "parent_id": parent.pk if parent else None,
+                    % {
+                        "path": path.name,
+                        "number": record.lor_number,
+                        "hierarchy": HIERARCHY_FILE.name,
                     }
-                    changed = [k for k, v in wanted.items() if getattr(space, k) != v]
-                    if changed:
-                        for key in changed:
-                            setattr(space, key, wanted[key])
-                        space.save()
-                        result.changed += 1
-                    elif record.geometry is None or (
-                        space.pk in shapes and shapes[space.pk].geojson == record.geometry
-                    ):
-                        result.unchanged += 1
-                    else:
-                        result.changed += 1
-                if record.geometry is not None:
-                    shape = shapes.get(space.pk)
-                    if shape is None:
-                        Geometry.objects.create(space=space, geojson=record.geometry)
-                    elif shape.geojson != record.geometry:
-                        shape.geojson = record.geometry
-                        shape.save(update_fields=["geojson", "updated_at"])
-    except IntegrityError as error:
-        raise LoadError(
-            _(
-                "Die Räume verletzen eine Regel der Datenbank (z. B. zwei Räume mit demselben "
-                "Namen unter demselben übergeordneten Raum); nichts wurde gespeichert: %(error)s"
+                )
+            spaces[record.lor_number] = SpaceRecord(
+                known.lor_number, known.name, known.level, record.geometry, known.code, known.where
             )
-            % {"error": error}
-        ) from error
-    return result
-
-
-def write_monitoring(records, *, year: int, space_model=None, monitoring_model=None) -> LoadResult:
-    """Store `records` as the MSS values of `year`, one row per Planungsraum and year.
-
-    Raises LoadError (nothing written) when a Planungsraum is not in the database or the year
-    is implausible. Values of other years are left alone; so are Planungsräume missing from the
-    file.
-    """
-    Space, _geometry, Monitoring = _models(space_model, None, monitoring_model)
-    if not 1990 <= year <= 2100:
-        raise LoadError(_("Das Jahr %(year)s ist nicht plausibel.") % {"year": year})
-    spaces = {
-        s.lor_number: s
-        for s in Space.objects.filter(lor_number__in=[r.lor_number for r in records], level="plr")
+    years = {
+        year: [r for r in read_monitoring(path) if r.lor_number[:2] == number]
+        for year, path in MONITORING_FILES.items()
     }
-    missing = sorted({r.lor_number for r in records} - set(spaces))
-    if missing:
-        raise LoadError(
-            _(
-                "Diese Planungsräume fehlen in der Datenbank: %(numbers)s. Bitte zuerst "
-                "„manage.py load_social_spaces“ mit den Räumen des Bezirks ausführen."
-            )
-            % {"numbers": ", ".join(missing)}
-        )
-    result = LoadResult()
-    with transaction.atomic():
-        current = {
-            m.space_id: m
-            for m in Monitoring.objects.filter(year=year, space__in=list(spaces.values()))
-        }
-        for record in records:
-            space = spaces[record.lor_number]
-            wanted = {
-                "is_valid": record.is_valid,
-                "status_class": record.status_class,
-                "status_index": record.status_index,
-                "inhabitants": record.inhabitants,
-            }
-            row = current.get(space.pk)
-            if row is None:
-                Monitoring.objects.create(space=space, year=year, **wanted)
-                result.created += 1
-                continue
-            changed = [k for k, v in wanted.items() if getattr(row, k) != v]
-            if changed:
-                for key in changed:
-                    setattr(row, key, wanted[key])
-                row.save(update_fields=changed)
-                result.changed += 1
-            else:
-                result.unchanged += 1
-    return result
-
-
-def load_district(*, space_model=None, geometry_model=None, monitoring_model=None) -> None:
-    """Load the district's shipped files (LOR 2021 spaces and outlines, MSS 2021)."""
-    hierarchy, *outlines = DISTRICT_SPACE_FILES
-    write_spaces(read_spaces(hierarchy), space_model=space_model, geometry_model=geometry_model)
-    for path in outlines:
-        write_spaces(
-            read_spaces(path),
-            keep_names=True,
-            space_model=space_model,
-            geometry_model=geometry_model,
-        )
-    for path, year in DISTRICT_MONITORING:
-        write_monitoring(
-            read_monitoring(path),
-            year=year,
-            space_model=space_model,
-            monitoring_model=monitoring_model,
-        )
+    records = sorted(spaces.values(), key=lambda r: (len(r.lor_number), r.lor_number))
+    check_complete(records, years, HIERARCHY_FILE.name)
+    return DistrictFiles(
+        number=number,
+        name=spaces[number].name if number in spaces else BEZIRKE[number],
+        spaces=records,
+        years=years,
+        indicators={year: mss_indicators(year, rows) for year, rows in years.items()},
+        level_names=LEVEL_NAMES,
+        credits=[LOR_CREDIT],
+    )

@@ -1,5 +1,8 @@
 """Master data of the prevention chain, seeded by a data migration and kept by coordinators."""
 
+from collections.abc import Iterable
+from typing import Self, TypeVar
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,13 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from praevention.core.models import TimeStampedModel
 
+M = TypeVar("M", bound=models.Model)
 
-class CatalogQuerySet(models.QuerySet):
-    def active(self):
+
+class CatalogQuerySet(models.QuerySet[M]):
+    def active(self) -> Self:
         """Entries offered for new choices: not archived."""
         return self.filter(is_archived=False)
 
-    def choosable(self, keep=()):
+    def choosable(self, keep: Iterable[int] = ()) -> Self:
         """What a measure's form offers: the active entries plus `keep` (ids the measure
         already links to), so an archived entry stays on the measures that have it."""
         return self.filter(Q(is_archived=False) | Q(pk__in=list(keep)))
@@ -48,7 +53,7 @@ class OrderedNameModel(ArchivableEntry):
         abstract = True
         ordering = ["position", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -134,7 +139,7 @@ class StrategicGoal(ArchivableEntry):
             models.CheckConstraint(condition=~Q(title=""), name="strategicgoal_title_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -154,7 +159,7 @@ class EvidenceLevel(ArchivableEntry):
             models.CheckConstraint(condition=Q(level__lte=3), name="evidencelevel_level_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -171,41 +176,61 @@ class GoodPracticeCriterion(OrderedNameModel):
         ]
 
 
-class SocialSpaceQuerySet(CatalogQuerySet):
-    def prognoseraeume(self):
+class SocialSpaceQuerySet(CatalogQuerySet["SocialSpace"]):
+    def bezirke(self) -> Self:
+        return self.filter(level=SocialSpace.Level.BEZIRK)
+
+    def prognoseraeume(self) -> Self:
         return self.filter(level=SocialSpace.Level.PROGNOSERAUM)
 
-    def bezirksregionen(self):
+    def bezirksregionen(self) -> Self:
         return self.filter(level=SocialSpace.Level.BEZIRKSREGION)
 
-    def planungsraeume(self):
+    def planungsraeume(self) -> Self:
         return self.filter(level=SocialSpace.Level.PLANUNGSRAUM)
 
-    def within(self, space):
+    def within(self, space: "SocialSpace") -> Self:
         """The space itself and everything below it: LOR numbers nest by prefix."""
         return self.filter(lor_number__startswith=space.lor_number)
 
 
 class SocialSpace(ArchivableEntry):
-    """A Lebensweltlich orientierter Raum (LOR 2021) of the district.
+    """A social space of the district: in Berlin a Lebensweltlich orientierter Raum (LOR 2021).
 
-    LOR numbers nest: Prognoseraum 4 digits, Bezirksregion 6, Planungsraum 8, each
-    starting with its parent's number, so "everything inside" is a prefix match.
+    `lor_number` is the nesting key: Bezirk 2 digits, Prognoseraum 4, Bezirksregion 6,
+    Planungsraum 8, each starting with its parent's key, so "everything inside" is a prefix
+    match. In Berlin it is the LOR number; a municipality loading its own files
+    (`catalog.spacefiles`) gets keys assigned and keeps its own identifier in `code`, shown to
+    users. The lowest level carries the indicator values, its parent plays the Bezirksregion.
     """
 
     class Level(models.TextChoices):
+        BEZIRK = "bez", _("Bezirk")
         PROGNOSERAUM = "pgr", _("Prognoseraum")
         BEZIRKSREGION = "bzr", _("Bezirksregion")
         PLANUNGSRAUM = "plr", _("Planungsraum")
 
-    LOR_LENGTH = {Level.PROGNOSERAUM: 4, Level.BEZIRKSREGION: 6, Level.PLANUNGSRAUM: 8}
-    PARENT_LEVEL = {
-        Level.PROGNOSERAUM: None,
+    LOR_LENGTH: dict[str, int] = {
+        Level.BEZIRK: 2,
+        Level.PROGNOSERAUM: 4,
+        Level.BEZIRKSREGION: 6,
+        Level.PLANUNGSRAUM: 8,
+    }
+    PARENT_LEVEL: dict[str, str | None] = {
+        Level.BEZIRK: None,
+        Level.PROGNOSERAUM: Level.BEZIRK,
         Level.BEZIRKSREGION: Level.PROGNOSERAUM,
         Level.PLANUNGSRAUM: Level.BEZIRKSREGION,
     }
 
     lor_number = models.CharField(_("LOR-Nummer"), max_length=8, unique=True)
+    code = models.CharField(
+        _("Kennung"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("Die Kennung des Raums in den geladenen Dateien (in Berlin die LOR-Nummer)."),
+    )
     name = models.CharField(_("Name"), max_length=200)
     level = models.CharField(_("Ebene"), max_length=3, choices=Level.choices)
     parent = models.ForeignKey(
@@ -227,7 +252,8 @@ class SocialSpace(ArchivableEntry):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(level="pgr", lor_number__regex=r"^[0-9]{4}$", parent__isnull=True)
+                    Q(level="bez", lor_number__regex=r"^[0-9]{2}$", parent__isnull=True)
+                    | Q(level="pgr", lor_number__regex=r"^[0-9]{4}$")
                     | Q(level="bzr", lor_number__regex=r"^[0-9]{6}$", parent__isnull=False)
                     | Q(level="plr", lor_number__regex=r"^[0-9]{8}$", parent__isnull=False)
                 ),
@@ -237,14 +263,19 @@ class SocialSpace(ArchivableEntry):
             models.CheckConstraint(condition=~Q(name=""), name="socialspace_name_not_empty"),
         ]
 
-    def __str__(self):
-        return f"{self.lor_number} {self.name}"
+    def __str__(self) -> str:
+        return f"{self.shown_number} {self.name}"
 
-    def clean(self):
+    @property
+    def shown_number(self) -> str:
+        """The identifier users know: the file's own (`code`), else the LOR number."""
+        return self.code or self.lor_number
+
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         expected = self.PARENT_LEVEL.get(self.level)
-        if self.parent_id is None and expected is not None:
+        if self.parent_id is None and expected not in (None, self.Level.BEZIRK):
             raise ValidationError({"parent": _("Dieser Raum braucht einen übergeordneten Raum.")})
         if self.parent is not None:
             if self.parent.level != expected:
@@ -283,17 +314,22 @@ class SocialSpaceGeometry(models.Model):
         verbose_name = _("Umriss eines Sozialraums")
         verbose_name_plural = _("Umrisse der Sozialräume")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.space)
 
 
 class SocialMonitoring(models.Model):
-    """One year's Monitoring Soziale Stadtentwicklung (MSS) values for one Planungsraum.
+    """One year's social-monitoring values for one Planungsraum (the lowest level).
 
-    MSS is published by the Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen Berlin per
-    Planungsraum every two years (MSS 2021: data as of 31.12.2020). The status index class runs
-    from 1 high to 4 very low social status, i.e. 4 means the highest need. A Planungsraum with
-    fewer than 300 inhabitants is not classified ("ungültig"): `is_valid` False, no class.
+    In Berlin the Monitoring Soziale Stadtentwicklung (MSS) of the Senatsverwaltung für
+    Stadtentwicklung, Bauen und Wohnen, per Planungsraum every two years (MSS 2021: data as of
+    31.12.2020). The status index class runs from 1 high to 4 very low social status, i.e. 4
+    means the highest need; MSS 2023 publishes indicator values without classes or
+    inhabitants, so both may be empty on a valid row. A Planungsraum the MSS does not assess
+    ("ungültig", e.g. fewer than 300 inhabitants) has `is_valid` False and no values.
+    `child_poverty` is S4 (share of children under 15 in households receiving transfer
+    benefits, %), `single_parent` S2 (children in single-parent households, %); name, unit and
+    source of each year's indicators are in `MonitoringIndicator`.
     """
 
     class StatusClass(models.IntegerChoices):
@@ -320,7 +356,19 @@ class SocialMonitoring(models.Model):
     status_index = models.DecimalField(
         _("Statusindex (Wert)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
-    inhabitants = models.PositiveIntegerField(_("Einwohnerinnen und Einwohner"), default=0)
+    inhabitants = models.PositiveIntegerField(
+        _("Einwohnerinnen und Einwohner"), null=True, blank=True
+    )
+    child_poverty = models.DecimalField(
+        _("Kinderarmut (S4, %)"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    single_parent = models.DecimalField(
+        _("Kinder in Alleinerziehenden-Haushalten (S2, %)"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("MSS-Wert")
@@ -329,11 +377,87 @@ class SocialMonitoring(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "year"], name="socialmonitoring_once_a_year"),
             models.CheckConstraint(
-                condition=Q(is_valid=False, status_class__isnull=True)
-                | Q(is_valid=True, status_class__gte=1, status_class__lte=4),
-                name="socialmonitoring_class_when_valid",
+                condition=Q(is_valid=True) | Q(status_class__isnull=True),
+                name="socialmonitoring_no_class_when_invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_class__isnull=True)
+                | Q(status_class__gte=1, status_class__lte=4),
+                name="socialmonitoring_class_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_poverty__isnull=True)
+                | Q(child_poverty__gte=0, child_poverty__lte=100),
+                name="socialmonitoring_child_poverty_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(single_parent__isnull=True)
+                | Q(single_parent__gte=0, single_parent__lte=100),
+                name="socialmonitoring_single_parent_percent",
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"MSS {self.year} {self.space}"
+
+
+class MonitoringIndicator(models.Model):
+    """Name, unit and source of one indicator in one year, shown wherever its values are."""
+
+    class Key(models.TextChoices):
+        STATUS = "status", _("Statusindex")
+        CHILD_POVERTY = "kinderarmut", _("Kinderarmut")
+        SINGLE_PARENT = "alleinerziehende", _("Kinder Alleinerziehender")
+
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    key = models.CharField(_("Indikator"), max_length=20, choices=Key.choices)
+    name = models.CharField(_("Name"), max_length=200)
+    unit = models.CharField(_("Einheit"), max_length=20, blank=True)
+    source = models.CharField(_("Quelle"), max_length=500)
+
+    class Meta:
+        verbose_name = _("Indikator")
+        verbose_name_plural = _("Indikatoren")
+        ordering = ["key", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="monitoringindicator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class District(models.Model):
+    """The district (Bezirk) or municipality this database serves: one row, written only by
+    `manage.py setup_district` (`catalog.districts`). The database is the source of truth;
+    the DISTRICT environment variable only tells `make run` which demo district to set up."""
+
+    class Profile(models.TextChoices):
+        BERLIN = "berlin", _("Berlin (LOR 2021, MSS)")
+        FILES = "dateien", _("eigene Dateien")
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    number = models.CharField(_("Kennung"), max_length=20)
+    name = models.CharField(_("Name"), max_length=200)
+    profile = models.CharField(_("Profil"), max_length=10, choices=Profile.choices)
+    # {"plr": ["Planungsraum", "Planungsräume"], …}: the level names as the files give them.
+    level_names = models.JSONField(_("Namen der Ebenen"), default=dict)
+    credits = models.JSONField(_("Quellenangaben der Räume und Umrisse"), default=list)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Bezirk")
+        verbose_name_plural = _("Bezirke")
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=1), name="district_only_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def level_name(self, level: str, plural: bool = False) -> str:
+        """The level's name in this district ("Planungsraum"; plural "Planungsräume")."""
+        names = self.level_names.get(level)
+        if names:
+            return names[1 if plural else 0]
+        return str(SocialSpace.Level(level).label)

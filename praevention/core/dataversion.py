@@ -1,23 +1,43 @@
 """The version of the network's data: one token that every write replaces.
 
-The overview's figures, which only read the measures, the catalogue and the network, are
-cached under this token (`core.cache`): after any change the key is new and everything is
-computed afresh. Database triggers replace the token on every statement that writes to a
-watched table (installed after every migrate, so tables added later are covered too), so bulk
-inserts, imports, raw SQL and restores count as reliably as forms.
+Figures computed from the data are cached under this token (`core.cache`): after any change
+the key is new and everything is computed afresh. Database triggers replace the token on every
+statement that writes to a watched table (installed after every migrate), so bulk inserts,
+imports, raw SQL and restores count as reliably as forms.
+
+Every table of every app of the project is watched – a new app's tables too, without naming
+them anywhere – unless its model is declared in `UNWATCHED` with the reason why no cached
+figure reads it. tests/core/test_dataversion.py fails when a table is neither.
 The token lives in the database: every worker process agrees on it, and a per-process cache
 never serves stale pages. On PostgreSQL the token changes when the writing transaction commits:
 a transaction that reads cached figures after its own writes still sees the old ones.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import connections
+from django.db.models import Model
 
 from praevention.core.models import DataVersion
 
-# Apps whose tables the cached figures read (directly or through the list's filters).
-WATCHED_APPS = ("measures", "catalog", "network")
+# The project's package: its apps' tables are watched (`praevention.<app>`).
+PROJECT_PACKAGE = __name__.split(".")[0]
+# "app_label.ModelName" of the project's models whose writes must not renew the token, each
+# with the reason no cached figure depends on it. Everything else is watched.
+UNWATCHED = {
+    "core.DataVersion": "the token itself",
+    "core.RateCounter": "counts login and reset attempts; no figure shows them",
+    "accounts.User": "written at every login (last_login); figures show people through "
+    "network.Person, whose writes are watched",
+    "accounts.User_groups": "roles; no figure counts them",
+    "accounts.User_user_permissions": "permissions; no figure counts them",
+    "exchange.ColumnMapping": "the import's remembered column choices",
+    "exchange.ValueMapping": "the import's remembered value choices",
+    "meetings.DigestDelivery": "when a weekly digest was sent; written by the digest job",
+}
 TRIGGER = "data_version"
 
 
@@ -38,19 +58,39 @@ def current_version() -> tuple[str, datetime.datetime | None] | None:
     return DataVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
 
 
-def watched_tables(apps):
-    """The tables of the watched apps, with their many-to-many tables, without history tables."""
-    tables = set()
-    for label in WATCHED_APPS:
+def project_labels() -> list[str]:
+    """The labels of the installed apps of the project (`praevention.*`, this package's)."""
+    return [
+        config.label
+        for config in django_apps.get_app_configs()
+        if config.name.startswith(f"{PROJECT_PACKAGE}.")
+    ]
+
+
+def project_models(apps: Any) -> list[type[Model]]:
+    """Every concrete model of the project's apps in `apps` (the registry, or a migration's
+    state, whose app configs know only their label), with the many-to-many tables, without
+    history tables (simple-history writes them in the transaction of the model they record,
+    which is watched)."""
+    models = []
+    for label in project_labels():
         try:
             config = apps.get_app_config(label)
         except LookupError:  # migrated to before the app existed
             continue
-        for model in config.get_models(include_auto_created=True):
-            if model.__name__.startswith("Historical") or model._meta.proxy:
-                continue
-            tables.add(model._meta.db_table)
-    return sorted(tables)
+        models += [
+            model
+            for model in config.get_models(include_auto_created=True)
+            if not model._meta.proxy and not model.__name__.startswith("Historical")
+        ]
+    return models
+
+
+def watched_tables(apps: Any) -> list[str]:
+    """The tables whose writes renew the token: the project's, except `UNWATCHED` models'."""
+    return sorted(
+        model._meta.db_table for model in project_models(apps) if model._meta.label not in UNWATCHED
+    )
 
 
 # Once per transaction, at its commit: deferred constraint triggers fire then, so the row lock
@@ -84,7 +124,7 @@ SQLITE_NEW_TOKEN = (
 )
 
 
-def trigger_statements(vendor, tables):
+def trigger_statements(vendor: str, tables: Iterable[str]) -> list[str]:
     """The SQL that makes every write to `tables` set a new data version, idempotently."""
     if vendor == "postgresql":
         statements = [POSTGRES_FUNCTION]
@@ -115,7 +155,7 @@ def trigger_statements(vendor, tables):
     return []
 
 
-def install_triggers(sender, apps, using, **kwargs):
+def install_triggers(sender: Any, apps: Any, using: str, **kwargs: Any) -> None:
     """post_migrate: (re)create the triggers on every watched table, new ones included.
 
     On other databases no trigger is made and `current_token()` stays None: no caching.

@@ -28,7 +28,7 @@ class DataVersion(models.Model):
         verbose_name = _("Datenstand")
         verbose_name_plural = _("Datenstände")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token
 
 
@@ -44,5 +44,5 @@ class RateCounter(models.Model):
         verbose_name = _("Zähler einer Anfragegrenze")
         verbose_name_plural = _("Zähler der Anfragegrenzen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}: {self.count}"

@@ -10,7 +10,7 @@ change history (simple-history); gap cells and overlaps need a frozen edition.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from praevention.measures.filters import MeasureFilter
 from praevention.measures.models import Measure, validate_plausible_year
 from praevention.overview import selectors
+
+if TYPE_CHECKING:
+    from praevention.editions.models import Edition
 
 SNAPSHOT_FORMAT = 1
 EDITION_PARAM = "seit"
@@ -271,12 +274,16 @@ def snapshot_on(day: datetime.date, scope) -> dict:
     """A snapshot of the measures on `day` (no matrices, gaps or overlaps: those need an
     edition). Budget and reach totals are summed from the measures' states then."""
     states = states_on(day, scope)
-    totals = {"budget": 0, "reach_planned": 0, "reach_actual": 0}
+    budget_sum, planned_sum, reached_sum = Decimal(0), 0, 0
     for _title, _version, _status, budget, planned, reached in states.values():
-        totals["budget"] += Decimal(budget or 0)
-        totals["reach_planned"] += planned or 0
-        totals["reach_actual"] += reached or 0
-    totals["budget"] = round(totals["budget"])
+        budget_sum += Decimal(budget or 0)
+        planned_sum += planned or 0
+        reached_sum += reached or 0
+    totals = {
+        "budget": round(budget_sum),
+        "reach_planned": planned_sum,
+        "reach_actual": reached_sum,
+    }
     return {"measures": states, "measure_total": len(states), "totals": totals}
 
 
@@ -285,7 +292,7 @@ class Since:
     """What a request compares with: an edition, a date, nothing (`wanted` False) or an error."""
 
     wanted: bool = False
-    edition: object = None
+    edition: "Edition | None" = None
     day: datetime.date | None = None
     error: str | None = None
     editions: list = field(default_factory=list)
@@ -346,6 +353,8 @@ def progress_since(since: Since, report: dict, *, now_snapshot: dict | None = No
     now = now_snapshot or snapshot(report)
     if since.edition is not None:
         return compare(since.edition.figures, now, since_label=edition_label(since.edition))
+    if since.day is None:
+        raise ValueError("`since` names neither an edition nor a date: nothing to compare with.")
     label = formats.date_format(since.day, "DATE_FORMAT")
     then = snapshot_on(since.day, report["scope"])
     return compare(then, now, since_label=label, structural=False)

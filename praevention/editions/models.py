@@ -1,5 +1,8 @@
 """Frozen editions of the committee report: what a committee was shown, kept as it was."""
 
+from collections.abc import Iterable
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +12,12 @@ class EditionChangedError(Exception):
     """An edition's content was about to change: editions are never edited."""
 
 
-class EditionQuerySet(models.QuerySet):
-    def valid(self):
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def valid(self) -> Self:
         """Editions not withdrawn: the ones to compare with."""
         return self.filter(withdrawn_at__isnull=True)
 
-    def listed(self):
+    def listed(self) -> Self:
         """Everything but the stored files, newest first (a list need not read megabytes)."""
         return self.defer("figures", "page_html", "pdf", "xlsx").select_related(
             "created_by", "withdrawn_by"
@@ -63,10 +66,10 @@ class Edition(models.Model):
         verbose_name = _("Berichtsausgabe")
         verbose_name_plural = _("Berichtsausgaben")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, update_fields=None, **kwargs):
+    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         if self.pk is not None and (
             update_fields is None or not set(update_fields) <= set(self.WITHDRAWAL_FIELDS)
         ):
@@ -74,5 +77,5 @@ class Edition(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
-    def is_withdrawn(self):
+    def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None

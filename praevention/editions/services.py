@@ -1,16 +1,22 @@
 """The only writers of editions: freezing a report and withdrawing an edition."""
 
+import datetime
+
 from django.db import transaction
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from praevention.accounts.models import User
 from praevention.core.text import normalize_line
 from praevention.editions import comparison
 from praevention.editions.models import Edition
 from praevention.overview import exports, pages, pdf
 
 
-def edition_freeze(*, title: str, data, by, now=None) -> Edition:
+def edition_freeze(
+    *, title: str, data: QueryDict, by: User, now: datetime.datetime | None = None
+) -> Edition:
     """Freeze the report for the selection `data` (a QueryDict) as an edition titled `title`.
 
     Stores the figures (`comparison.snapshot`), the page body as rendered now, the PDF and the
@@ -44,7 +50,9 @@ def edition_freeze(*, title: str, data, by, now=None) -> Edition:
 
 
 @transaction.atomic
-def edition_withdraw(*, edition: Edition, reason: str, by, now=None) -> Edition:
+def edition_withdraw(
+    *, edition: Edition, reason: str, by: User, now: datetime.datetime | None = None
+) -> Edition:
     """Mark `edition` withdrawn (kept and readable); withdrawing twice changes nothing."""
     if edition.is_withdrawn:
         return edition

@@ -41,7 +41,7 @@ class ColumnMapping(models.Model):
         verbose_name = _("Spaltenzuordnung")
         verbose_name_plural = _("Spaltenzuordnungen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " | ".join(self.headers)[:200]
 
 
@@ -69,5 +69,5 @@ class ValueMapping(models.Model):
             models.UniqueConstraint(fields=["kind", "value_key"], name="value_mapping_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind}: {self.value}"

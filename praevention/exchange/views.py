@@ -190,7 +190,7 @@ def _render_preview(request, plan, stored, table, status=200, warning=None):
 
 def _plan_key(request, stored):
     """What a plan depends on: the file, sheet, mapping and merge bases, the user, the data
-    version (renewed by every write to measures, catalogue and network) and the confirmed
+    version (renewed by every write to the project's tables, `core.dataversion`) and the confirmed
     value mappings. None when there is no data version yet (then nothing is cached)."""
     token = current_token()
     if not token:

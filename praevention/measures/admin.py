@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from praevention.measures import policy, rules, services
-from praevention.measures.models import Measure, Participation
+from praevention.measures.models import Measure, Participation, SearchSynonym
 from praevention.measures.services import measure_set_archived
 from praevention.network.models import Person
 
@@ -24,12 +24,19 @@ class ParticipationInlineForm(forms.ModelForm):
 
     def validate_constraints(self):
         # "One lead per measure" is checked across all rows by the formset. Checked per
-        # row, the database still holds the old lead, so moving the lead would be refused.
-        exclude = self._get_validation_exclusions() | {"role"}
+        # row, the database still holds the old lead, so moving the lead would be refused:
+        # the row's constraints are checked without `role` (and, as Django does, without the
+        # fields the form lacks or that already failed).
+        exclude = {
+            field.name
+            for field in Participation._meta.get_fields()
+            if field.name not in self.fields or field.name in self.errors
+        } | {"role"}
         try:
             self.instance.validate_constraints(exclude=exclude)
         except ValidationError as error:
-            self._update_errors(error)
+            for name, errors in error.update_error_dict({}).items():
+                self.add_error(name if name in self.fields else None, errors)
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -402,3 +409,12 @@ class ParticipationAdmin(SimpleHistoryAdmin):
         before = services.stored_participations(obj.measure_id)
         after = [(d, r) for d, r in before if d != obj.department_id]
         return not policy.participation_change_errors(request.user, before, after)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Coordinators keep the search's synonyms and abbreviations (one group per entry)."""
+
+    list_display = ["__str__", "updated_at"]
+    search_fields = ["terms"]
+    fields = ["terms"]

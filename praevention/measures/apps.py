@@ -3,11 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_sqlite_fold(sender, connection, **kwargs):
-    """SQLite has no `praevention_fold`: give each new connection the Python one."""
+    """SQLite has no `praevention_fold`, `praevention_squash` or pg_trgm: give each new
+    connection the Python ones (`measures.search`)."""
     if connection.vendor == "sqlite":
-        from praevention.measures.search import FOLD_FUNCTION, fold_sql
+        from praevention.measures.search import (
+            FOLD_FUNCTION,
+            SQUASH_FUNCTION,
+            fold_sql,
+            squash_sql,
+            word_similar_sql,
+        )
 
-        connection.connection.create_function(FOLD_FUNCTION, 1, fold_sql, deterministic=True)
+        create = connection.connection.create_function
+        create(FOLD_FUNCTION, 1, fold_sql, deterministic=True)
+        create(SQUASH_FUNCTION, 1, squash_sql, deterministic=True)
+        create("praevention_word_similar", 2, word_similar_sql, deterministic=True)
 
 
 class MeasuresConfig(AppConfig):

@@ -48,8 +48,8 @@ class CatalogueFilter(django_filters.ModelChoiceFilter):
 
 class SocialSpaceChoiceField(CatalogueChoiceField):
     def label_from_instance(self, space):
-        indent = {"pgr": "", "bzr": "\u2003", "plr": "\u2003\u2003"}[space.level]
-        return f"{indent}{space.lor_number} {space.name}"
+        indent = {"bez": "", "pgr": "", "bzr": "\u2003", "plr": "\u2003\u2003"}[space.level]
+        return f"{indent}{space.shown_number} {space.name}"
 
 
 class SocialSpaceFilter(CatalogueFilter):
@@ -185,7 +185,7 @@ class MeasureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from praevention.catalog.models import SocialSpace
+from praevention.core import periods
 from praevention.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from praevention.measures import rules
 from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
@@ -25,8 +27,8 @@ def grouped_social_spaces(spaces):
     groups = [(_("Prognoseräume (ganzer Bereich)"), [])]
     regions = {}
     for space in spaces:
-        label = f"{space.lor_number} {space.name}"
-        if space.level == SocialSpace.Level.PROGNOSERAUM:
+        label = f"{space.shown_number} {space.name}"
+        if space.level in (SocialSpace.Level.BEZIRK, SocialSpace.Level.PROGNOSERAUM):
             groups[0][1].append((space.pk, label))
         elif space.level == SocialSpace.Level.BEZIRKSREGION:
             options = [(space.pk, _("%(label)s (ganze Bezirksregion)") % {"label": label})]
@@ -195,9 +197,8 @@ class MeasureForm(forms.ModelForm):
         if "version" in self.errors:
             for error in self.errors.pop("version"):
                 self.add_error(None, error)
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("Das Ende darf nicht vor dem Beginn liegen."))
+        if periods.ends_before_start(cleaned.get("start_date"), cleaned.get("end_date")):
+            self.add_error("end_date", periods.END_BEFORE_START)
         return cleaned
 
     def m2m_data(self):
@@ -239,7 +240,7 @@ class BaseParticipationFormSet(BaseInlineFormSet):
             form
             for form in self.forms
             if form.has_changed() or form.instance.pk
-            if not (self.can_delete and self._should_delete_form(form))
+            if not (self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME))
             if form.cleaned_data.get("department")
         ]
 

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -22,10 +23,14 @@ from praevention.catalog.models import (
     TargetGroup,
 )
 from praevention.core.models import TimeStampedModel
+from praevention.core.periods import end_not_before_start
 from praevention.core.text import normalize_line, normalize_text
+from praevention.measures import rules
 from praevention.network.models import Department, Person
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from praevention.accounts.models import User
 
 
@@ -42,7 +47,7 @@ TEXT_MAX_LENGTH = 10_000
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def validate_plausible_year(value):
+def validate_plausible_year(value: datetime.date | None) -> None:
     """A date of a measure lies in FIRST_YEAR … LAST_YEAR (four digits, plausible)."""
     if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValidationError(
@@ -55,7 +60,7 @@ def validate_plausible_year(value):
         )
 
 
-def long_text(label, **kwargs):
+def long_text(label: "StrOrPromise", **kwargs: Any) -> "models.TextField[str, str]":
     """A free text of a measure, at most TEXT_MAX_LENGTH characters (form, admin, import)."""
     return models.TextField(
         label,
@@ -66,7 +71,7 @@ def long_text(label, **kwargs):
     )
 
 
-def validate_links(value):
+def validate_links(value: str) -> None:
     """One web address per line, each a valid http(s) URL."""
     check = URLValidator(schemes=["http", "https"])
     for number, line in enumerate(value.splitlines(), start=1):
@@ -188,7 +193,10 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 
         EXISTS over the link table: no join, so one row per measure and no DISTINCT.
         """
-        entry = Measure._meta.get_field(relation).related_model._meta.model_name
+        entry_model = Measure._meta.get_field(relation).related_model
+        if not isinstance(entry_model, type):
+            raise ValueError(f"{relation!r} is not a link to a catalogue.")
+        entry = entry_model._meta.model_name
         links = getattr(Measure, relation).through.objects.filter(
             measure=models.OuterRef("pk"), **{f"{entry}__{key}": v for key, v in lookup.items()}
         )
@@ -221,20 +229,20 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         ends, funding_ends = _window(start, end)
         return self.with_expiry(start, end).filter(ends | funding_ends)
 
-    def with_lead_name(self):
+    def with_lead_name(self) -> "MeasureQuerySet":
         """Annotate `lead_name`, the lead department's name, for sorting and lists."""
         lead = Participation.objects.filter(
             measure=models.OuterRef("pk"), role=Participation.Role.LEAD
         ).values("department__name")[:1]
         return self.annotate(lead_name=models.Subquery(lead))
 
-    def with_relations(self):
+    def with_relations(self) -> "MeasureQuerySet":
         """Every relation of a measure (exports, imports, editing), in a fixed number of queries."""
         return self.select_related("evidence_level", "contact_person__user").prefetch_related(
             Participation.lead_first_prefetch(), *Measure.M2M_FIELDS
         )
 
-    def for_detail(self):
+    def for_detail(self) -> "MeasureQuerySet":
         """One measure's page: participations and catalogue links are read when shown.
 
         For a single measure, reading each link when shown runs the same queries as prefetching
@@ -242,7 +250,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         """
         return self.select_related("evidence_level", "contact_person__user")
 
-    def for_table(self):
+    def for_table(self) -> "MeasureQuerySet":
         """Only what the measure table shows (title, status, departments, target groups).
 
         Three queries for a page, and no long texts or unused catalogue links to load.
@@ -403,12 +411,8 @@ class Measure(TimeStampedModel):
         verbose_name_plural = _("Maßnahmen")
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
-                name="measure_end_not_before_start",
-                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            end_not_before_start(
+                start="start_date", end="end_date", name="measure_end_not_before_start"
             ),
             models.CheckConstraint(
                 condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0),
@@ -452,12 +456,12 @@ class Measure(TimeStampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     CATALOG_CHOICE_FIELDS = (*M2M_FIELDS, "evidence_level")
 
-    def limit_catalog_choices(self, fields):
+    def limit_catalog_choices(self, fields: Mapping[str, Any]) -> None:
         """Offer archived catalogue entries only where this measure has them already.
 
         `fields` are a form's fields by name (the edit form's or the admin's); fields not in
@@ -479,7 +483,7 @@ class Measure(TimeStampedModel):
     LINE_FIELDS = ("title", "funding_source")
     TEXT_FIELDS = ("summary", "description", "external_partners", "evaluation_notes", "links")
 
-    def clean_fields(self, exclude=None):
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """Normalise the texts first (NFC, invisible characters removed, trimmed), so a title
         of zero-width spaces is empty and "Café" in NFD is the same title as in NFC."""
         for name in self.LINE_FIELDS:
@@ -490,7 +494,7 @@ class Measure(TimeStampedModel):
                 setattr(self, name, normalize_text(getattr(self, name)))
         super().clean_fields(exclude)
 
-    def validate_constraints(self, exclude=None):
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """The case-insensitive title rule names the title field, not the whole form."""
         try:
             super().validate_constraints(exclude)
@@ -508,7 +512,7 @@ class Measure(TimeStampedModel):
     # Set only by `services.measures_set_public`; a save of the measure never writes them.
     PUBLICATION_FIELDS = ("is_public", "public_changed_at")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Every saved change is a new version: stale edits are recognised by it.
 
         A save of an existing measure writes every field but the publication fields, so an
@@ -526,16 +530,16 @@ class Measure(TimeStampedModel):
                 ]
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("measures:detail", args=[self.pk])
 
     @property
-    def is_stale(self):
+    def is_stale(self) -> bool:
         """Not confirmed for 12 months: the same rule as `MeasureQuerySet.stale`."""
         return self.confirmed_at < stale_cutoff()
 
     @property
-    def lead_participation(self):
+    def lead_participation(self) -> "Participation | None":
         """The lead, read from prefetched participations when they are there."""
         for participation in self.participations.all():
             if participation.role == Participation.Role.LEAD:
@@ -543,15 +547,15 @@ class Measure(TimeStampedModel):
         return None
 
     @property
-    def lead_department(self):
+    def lead_department(self) -> Department | None:
         lead = self.lead_participation
         return lead.department if lead else None
 
     @property
-    def departments(self):
+    def departments(self) -> list[Department]:
         return [p.department for p in self.participations.all()]
 
-    def participations_lead_first(self):
+    def participations_lead_first(self) -> "models.QuerySet[Participation]":
         """The participations with their departments, the lead first, then by name.
 
         Read once, when first asked for; lists have them prefetched already.
@@ -559,7 +563,7 @@ class Measure(TimeStampedModel):
         models.prefetch_related_objects([self], Participation.lead_first_prefetch())
         return self.participations.all()
 
-    def link_list(self):
+    def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
@@ -567,7 +571,7 @@ class Participation(TimeStampedModel):
     """A department's part in a measure. Exactly one participation per measure is the lead."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", _("Federführung")
+        LEAD = rules.LEAD, _("Federführung")
         PARTNER = "partner", _("Partner")
         FUNDING = "funding", _("Finanzierung")
         ADVISORY = "advisory", _("Beratung")
@@ -597,18 +601,18 @@ class Participation(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["measure"],
-                condition=Q(role="lead"),
+                condition=Q(role=rules.LEAD),
                 name="participation_one_lead_per_measure",
                 violation_error_message=_("Eine Maßnahme hat genau eine Federführung."),
             ),
         ]
         indexes = [models.Index(fields=["department", "role"], name="participation_dept_role")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.department} – {self.get_role_display()}"
 
     @classmethod
-    def lead_first_prefetch(cls):
+    def lead_first_prefetch(cls) -> models.Prefetch:
         """A measure's participations with their departments, the lead first, then by name."""
         return models.Prefetch(
             "participations",
@@ -645,5 +649,50 @@ class PublicationChange(models.Model):
         ordering = ["changed_at", "pk"]
         indexes = [models.Index(fields=["measure", "changed_at"], name="publication_measure_time")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure_id}: {self.is_public}"
+
+
+class SearchSynonym(TimeStampedModel):
+    """Words and abbreviations the measure search treats as one (`measures.search`): a query
+    for any of them finds measures that use another ("Kita" finds "Kindertagesstätte").
+
+    Coordinators keep the list in the admin; a data migration seeds the common ones.
+    """
+
+    terms = models.TextField(
+        _("Gleichbedeutende Begriffe"),
+        help_text=_(
+            "Ein Begriff pro Zeile, z. B. Kita, Kindertagesstätte und Kindertageseinrichtung. "
+            "Die Suche nach einem davon findet alle."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Suchbegriff mit Synonymen")
+        verbose_name_plural = _("Synonyme und Abkürzungen der Suche")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return " = ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        """The terms, normalised, each once, in the order written."""
+        return list(
+            dict.fromkeys(
+                term for term in (normalize_line(line) for line in self.terms.splitlines()) if term
+            )
+        )
+
+    def clean(self) -> None:
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError(
+                {
+                    "terms": _(
+                        "Bitte mindestens zwei Begriffe nennen, einen pro Zeile: den Begriff "
+                        "und was dasselbe meint."
+                    )
+                }
+            )
+        self.terms = "\n".join(terms)

@@ -12,7 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-LEAD = "lead"  # Participation.Role.LEAD; a plain string keeps this module free of models
+# The lead role's value, the one definition: `Participation.Role.LEAD` is this string, and
+# the policy and this module compare with it without importing models.
+LEAD = "lead"
 
 
 def participation_errors(participations: Iterable[tuple[Any, str]]) -> list[ValidationError]:

@@ -25,6 +25,7 @@ demo, searches with a plain case-insensitive substring match of the folded words
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
@@ -71,6 +72,27 @@ SUGGEST_MIN_LENGTH = 2
 SUGGESTION_LIMIT = 8
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 FOLD_FUNCTION = "praevention_fold"
+SQUASH_FUNCTION = "praevention_squash"
+# What splits a compound or a gender form ("Eltern-Kind-Gruppe", "Schüler:innen",
+# "Schüler*innen", "Kinder- und Jugend…"): left out by `squash` and `praevention_squash`.
+SEPARATORS = re.compile(r"[-\s‐‑–—:*_·/'’.]+")
+# A query word (written together or apart) is looked for inside the squashed title, summary
+# and description from this length on: a shorter one ("ESU") would be found across words
+# and inside others ("Besuch").
+SQUASH_MIN_LENGTH = 6
+# A word as typed, with the parts of a compound or gender form it is written with.
+TOKEN = re.compile(r"\w+(?:[-:*_·/]\w+)*", re.UNICODE)
+# Gender forms of a word: "Schüler:innen", "Schüler*innen", "Schüler_innen", "Schüler/innen",
+# "SchülerInnen"; and the plain feminine plural "Schülerinnen" (at least four letters before
+# "innen": "Spinnen" and "beginnen" stay as they are).
+GENDER_MARKED = re.compile(r"^(\w{3,}?)(?:[:*_·/]innen|Innen)$")
+GENDER_PLAIN = re.compile(r"^(\w{4,}?)innen$", re.IGNORECASE)
+# Words of a synonym a measure need not contain ("Hilfen zur Erziehung": "Hilfen" and
+# "Erziehung"); the German full text drops them as well.
+STOP_WORDS = frozenset(
+    {"und", "oder", "der", "die", "das", "des", "dem", "den", "zur", "zum", "für", "fuer"}
+    | {"von", "mit", "im", "in", "am", "an", "auf", "bei", "ein", "eine"}
+)
 
 
 def fold(value: str | None) -> str | None:
@@ -90,6 +112,37 @@ def fold_sql(value):
     # The SQL function keeps whitespace as it is, like PostgreSQL's (no trimming): substring
     # matches on stored text must not depend on it.
     return unicodedata.normalize("NFC", value).casefold().translate(UMLAUTS)
+
+
+def squash(value: str) -> str:
+    """`fold` without what splits a compound or a gender form (SEPARATORS): "Eltern-Kind-
+    Gruppe" and "Elternkindgruppe" → "elternkindgruppe", "Schüler:innen" → "schuelerinnen".
+    The same as the SQL function `praevention_squash` (migration 0010)."""
+    return SEPARATORS.sub("", fold(value) or "")
+
+
+def squash_sql(value):
+    """`squash` for SQLite's `praevention_squash` (registered in MeasuresConfig.ready)."""
+    if value is None:
+        return None
+    return SEPARATORS.sub("", fold_sql(value))
+
+
+def word_similar_sql(text, word):
+    """SQLite's stand-in for pg_trgm's word similarity: 1 when a word of the folded `text`
+    is at least WORD_SIMILARITY like the folded `word` (rapidfuzz's normalised Indel
+    similarity), else 0; so the demo tolerates a typo as PostgreSQL does."""
+    if not text or not word:
+        return 0
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, WORD.findall(text), scorer=fuzz.ratio)
+    return int(found is not None and found[1] >= WORD_SIMILARITY * 100)
+
+
+# rapidfuzz's ratio that counts as a small typo on SQLite: "familienhebamen" to
+# "familienhebammen" is 97, "sprachfoerdrung" to "sprachfoerderung" 97, "kita" to "kino" 50.
+WORD_SIMILARITY = 0.8
 
 
 class Fold(Func):
@@ -120,6 +173,14 @@ class AnyOf(Func):
         return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
 
 
+class Squash(Func):
+    """`praevention_squash(expression)`: the squashed text, in SQL (see `squash`)."""
+
+    function = SQUASH_FUNCTION
+    arity = 1
+    output_field = TextField()
+
+
 def search_vector():
     """The weighted German full text; the GIN index of migration 0003 is built on exactly it."""
     return (
@@ -133,6 +194,119 @@ def terms(text: str | None) -> list[str]:
     """The words of a query as typed (NFC, no tsquery syntax): at most MAX_TERMS words of at
     most MAX_TERM_LENGTH characters."""
     return [word[:MAX_TERM_LENGTH] for word in WORD.findall(normalize_line(text or ""))][:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a query word may be written in a measure: all `words` found (each as a word
+    is searched), or `squashed` inside the squashed title, summary or description."""
+
+    words: tuple[str, ...]
+    squashed: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the query as typed, and the ways it may be written: a measure matches the
+    term when one alternative matches."""
+
+    typed: str
+    alternatives: tuple[Alternative, ...]
+
+
+def _alternative(text: str) -> Alternative:
+    """`text` (a word, a compound with hyphens, a synonym of several words) as an Alternative:
+    its words without STOP_WORDS, and its squashed form."""
+    words = tuple(
+        word[:MAX_TERM_LENGTH] for word in WORD.findall(text) if fold(word) not in STOP_WORDS
+    )
+    return Alternative(words or (text,), squash(text))
+
+
+def _gender_base(token: str) -> str | None:
+    """ "Schüler" for "Schüler:innen", "Schüler*innen", "SchülerInnen", "Schülerinnen"; None
+    for a word that is no gender form."""
+    match = GENDER_MARKED.match(token) or GENDER_PLAIN.match(token)
+    return match.group(1) if match else None
+
+
+def _synonym_index() -> dict[tuple[str, ...], list[str]]:
+    """{folded words of a term: every term of its group} for all `SearchSynonym`s (one query)."""
+    from praevention.measures.models import SearchSynonym
+
+    index: dict[tuple[str, ...], list[str]] = {}
+    for synonym in SearchSynonym.objects.only("terms"):
+        group = synonym.term_list()
+        for term in group:
+            key = tuple(fold(word) or "" for word in WORD.findall(term))
+            if key:
+                index.setdefault(key, [])
+                index[key] = list(dict.fromkeys([*index[key], *group]))
+    return index
+
+
+def query_terms(text: str | None) -> list[Term]:
+    """The query as Terms: every term must match (at most MAX_TERMS).
+
+    - a synonym or abbreviation of the coordinators' list (`SearchSynonym`), of one word or
+      several ("KJGD", "Kinder- und Jugendgesundheitsdienst"), is one term whose alternatives
+      are every term of its group;
+    - a gender form ("Schüler:innen", "Schüler*innen", "SchülerInnen", "Schülerinnen") is
+      found as its base word "Schüler", which every form contains; "Schülerinnen und Schüler"
+      is one term;
+    - a compound written with hyphens ("Eltern-Kind-Gruppe") is found with all its parts or
+      written together ("Elternkindgruppe"), and a word written together is found written
+      apart too (the squashed search, `squash`).
+    """
+    tokens = [token[:MAX_TERM_LENGTH] for token in TOKEN.findall(normalize_line(text or ""))][
+        : MAX_TERMS * 2
+    ]
+    if not tokens:
+        return []
+    synonyms = _synonym_index()
+    longest = max((len(key) for key in synonyms), default=0)
+    result: list[Term] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        folded = [fold(word) or "" for part in tokens[index : index + longest] for word in [part]]
+        found = None
+        for length in range(min(longest, len(tokens) - index), 0, -1):
+            key = tuple(word for part in folded[:length] for word in WORD.findall(part))
+            if key in synonyms:
+                found = (length, synonyms[key])
+                break
+        if found:
+            length, group = found
+            typed = " ".join(tokens[index : index + length])
+            result.append(Term(typed, tuple(_alternative(term) for term in group)))
+            index += length
+            continue
+        base = _gender_base(token)
+        if base:
+            # "Schülerinnen und Schüler", "Schüler und Schülerinnen": one term.
+            rest = tokens[index + 1 : index + 3]
+            if (
+                len(rest) == 2
+                and fold(rest[0]) in ("und", "oder")
+                and (fold(rest[1]) or "").startswith(fold(base) or "")
+            ):
+                index += 2
+            result.append(Term(token, (_alternative(base),)))
+        else:
+            follows = tokens[index + 1 : index + 3]
+            if (
+                len(follows) == 2
+                and fold(follows[0]) in ("und", "oder")
+                and _gender_base(follows[1])
+                and fold(token) == fold(_gender_base(follows[1]))
+            ):
+                result.append(Term(token, (_alternative(token),)))
+                index += 3
+                continue
+            result.append(Term(token, (_alternative(token),)))
+        index += 1
+    return result[:MAX_TERMS]
 
 
 SUFFIXES = ("en", "er", "es", "e", "n", "s")
@@ -229,29 +403,78 @@ def _spelling_pattern(word):
     return folded
 
 
-def _compute_found_ids(words):
+def _squashed_branches(squashed):
+    """Measures whose squashed title, summary or description contains `squashed`: one
+    branch per column, each served by its trigram index (migration 0010)."""
     from praevention.measures.models import Measure
 
-    long_words = [fold(word) for word in words if len(fold(word)) >= TRIGRAM_MIN_LENGTH]
+    if len(squashed) < SQUASH_MIN_LENGTH:
+        return []
+    return [
+        Measure.objects.alias(squashed=Squash(field))
+        .filter(squashed__contains=squashed)
+        .order_by()
+        .values_list("pk")
+        for field in ("title", "summary", "description")
+    ]
+
+
+def _term_ids(term, catalogue):
+    """The ids of measures matching one of the term's alternatives, as one UNION."""
+    from praevention.measures.models import Measure
+
+    branches = []
+    for alternative in term.alternatives:
+        if len(alternative.words) == 1:
+            word = alternative.words[0]
+            branches.append(_matching_ids(word, catalogue.get(fold(word), {})))
+        else:
+            every = Measure.objects.order_by()
+            for word in alternative.words:
+                every = every.filter(pk__in=_matching_ids(word, catalogue.get(fold(word), {})))
+            branches.append(every.values_list("pk"))
+        branches += _squashed_branches(alternative.squashed)
+    first, *rest = branches
+    return first.union(*rest) if rest else first
+
+
+def _compute_found_ids(terms_):
+    from praevention.measures.models import Measure
+
+    words = [w for term in terms_ for a in term.alternatives for w in a.words]
+    long_words = list(dict.fromkeys(fold(w) for w in words if len(fold(w)) >= TRIGRAM_MIN_LENGTH))
     matches = _catalogue_matches(long_words) if long_words else []
     catalogue = dict(zip(long_words, matches, strict=True))
     found = Measure.objects.order_by()
-    for word in words:
-        found = found.filter(pk__in=_matching_ids(word, catalogue.get(fold(word), {})))
+    for term in terms_:
+        found = found.filter(pk__in=_term_ids(term, catalogue))
+    together = _squashed_branches(_whole_query(terms_))
+    if together:
+        return list({pk for (pk,) in found.values_list("pk").union(*together).order_by()})
     return list(found.values_list("pk", flat=True))
 
 
-def found_ids(words: list[str]) -> list[int]:
-    """The ids of all measures (archived too) matching every word, PostgreSQL only.
+def _whole_query(terms_: list[Term]) -> str:
+    """A query of several words squashed into one ("eltern kind gruppe" →
+    "elternkindgruppe"), to find the compound written together; "" for a single term."""
+    return squash(" ".join(term.typed for term in terms_)) if len(terms_) > 1 else ""
+
+
+def found_ids(terms_: list[Term]) -> list[int]:
+    """The ids of all measures (archived too) matching every term, PostgreSQL only.
 
     Cached under the data version (`core.cache.remember`, the app's one cache) until the
     next write: a list page counts its measures and then reads one page of them, and without
     the cache each would search again; a second visitor, or the next page, searches not at
-    all. Without a data version nothing is cached. Computing costs two queries (catalogue
+    all. The key holds the terms with their alternatives, so a changed synonym list searches
+    anew. Without a data version nothing is cached. Computing costs two queries (catalogue
     names, the search).
     """
-    folded = tuple(fold(word) for word in words)
-    return remember(("search", folded), lambda: _compute_found_ids(words))
+    key = tuple(
+        (fold(term.typed), tuple((a.words, a.squashed) for a in term.alternatives))
+        for term in terms_
+    )
+    return remember(("search", key), lambda: _compute_found_ids(terms_))
 
 
 def _rank(words):
@@ -287,30 +510,77 @@ def _rank(words):
     return total
 
 
+def _sqlite_word(word):
+    """SQLite: `word` (stemmed, `crude_stem`) in the folded title, summary or description,
+    or a word of the title or summary like it (a small typo)."""
+    folded = fold(crude_stem(word))
+    condition = (
+        Q(folded_title__contains=folded)
+        | Q(folded_summary__contains=folded)
+        | Q(folded_description__contains=folded)
+    )
+    if len(folded) >= TRIGRAM_MIN_LENGTH:
+        typed = Value(fold(word), output_field=TextField())
+        condition = (
+            condition
+            | Q(WordSimilarMatch(F("folded_title"), typed))
+            | Q(WordSimilarMatch(F("folded_summary"), typed))
+        )
+    return condition
+
+
+class WordSimilarMatch(Func):
+    """SQLite only: `praevention_word_similar(text, word) = 1` as a condition."""
+
+    function = "praevention_word_similar"
+    arity = 2
+    output_field = BooleanField()
+
+
 def search(queryset, text):
-    """`queryset` narrowed to the measures matching every word of `text`.
+    """`queryset` narrowed to the measures matching every term of `text` (`query_terms`).
 
     On PostgreSQL the measures carry `rank` (an integer, higher first; see `_rank`). Words
     shorter than TRIGRAM_MIN_LENGTH letters are looked up as word prefixes in the full text only;
-    nothing to search for returns `queryset` unchanged.
+    nothing to search for returns `queryset` unchanged. SQLite (the demo) matches the folded
+    words as substrings, the squashed forms, and a small typo in title or summary
+    (`word_similar_sql`).
     """
-    words = terms(text)
-    if not words:
+    terms_ = query_terms(text)
+    if not terms_:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.filter(AnyOf("pk", found_ids(words))).annotate(rank=_rank(words))
-    condition = Q()
+        words = terms(text)
+        return queryset.filter(AnyOf("pk", found_ids(terms_))).annotate(rank=_rank(words))
     queryset = queryset.alias(
         folded_title=Fold("title"),
         folded_summary=Fold("summary"),
         folded_description=Fold("description"),
+        squashed_title=Squash("title"),
+        squashed_summary=Squash("summary"),
+        squashed_description=Squash("description"),
     )
-    for word in words:
-        folded = fold(crude_stem(word))
-        condition &= (
-            Q(folded_title__contains=folded)
-            | Q(folded_summary__contains=folded)
-            | Q(folded_description__contains=folded)
+    condition = Q()
+    for term in terms_:
+        either = Q()
+        for alternative in term.alternatives:
+            every = Q()
+            for word in alternative.words:
+                every &= _sqlite_word(word)
+            either |= every
+            if len(alternative.squashed) >= SQUASH_MIN_LENGTH:
+                either |= (
+                    Q(squashed_title__contains=alternative.squashed)
+                    | Q(squashed_summary__contains=alternative.squashed)
+                    | Q(squashed_description__contains=alternative.squashed)
+                )
+        condition &= either
+    together = _whole_query(terms_)
+    if len(together) >= SQUASH_MIN_LENGTH:
+        condition |= (
+            Q(squashed_title__contains=together)
+            | Q(squashed_summary__contains=together)
+            | Q(squashed_description__contains=together)
         )
     return queryset.filter(condition)
 
@@ -341,7 +611,7 @@ def similar_titles(queryset, title: str, limit: int = 5):
     if connection.vendor == "postgresql":
         return (
             queryset.filter(folded_title__trigram_similar=folded)
-            .annotate(similarity=TrigramSimilarity("folded_title", Value(folded)))
+            .annotate(similarity=TrigramSimilarity("folded_title", folded))
             .filter(similarity__gte=DUPLICATE_THRESHOLD)
             .order_by("-similarity", "title")[:limit]
         )
@@ -405,7 +675,8 @@ def highlight(text: str, query: str | None) -> SafeString:
     words = terms(query)
     if not words:
         return conditional_escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in _spans(text, words):
         parts.append(conditional_escape(text[last:start]))
         parts.append(f"<mark>{conditional_escape(text[start:end])}</mark>")

@@ -18,14 +18,15 @@ import logging
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from praevention.accounts.models import User
+from praevention.core.mail import absolute_url, app_mail, site_url
 from praevention.measures.models import Measure, Participation
 from praevention.meetings import selectors
 from praevention.meetings.models import DigestDelivery, DigestSetting
@@ -124,9 +125,45 @@ def build_digest(user, now=None) -> Digest:
     )
 
 
+UNSUBSCRIBE_SALT = "praevention.meetings.digest.unsubscribe"
+
+
+def unsubscribe_token(user) -> str:
+    """A signed token naming `user` (SECRET_KEY, salted for this use only) for the one-click
+    unsubscribe address of their digest; it does not expire, as a mail may be read late."""
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def user_for_unsubscribe_token(token: str) -> User | None:
+    """The active user a token from `unsubscribe_token` names, or None for any other text."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+
+
+def unsubscribe_url(user) -> str:
+    """The absolute one-click unsubscribe address of `user`'s digest (on SITE_URL)."""
+    return absolute_url(reverse("meetings:unsubscribe", args=[unsubscribe_token(user)]))
+
+
+def unsubscribe(user) -> None:
+    """Switch `user`'s weekly digest off (as on the profile page), recorded as their change."""
+    setting = DigestSetting.objects.filter(user=user).first() or DigestSetting(user=user)
+    if setting.pk is None or setting.weekly_digest:
+        setting.weekly_digest = False
+        setting._history_user = user
+        setting.save()
+
+
 def render_digest(digest: Digest):
     """(subject, plain text, HTML), always in German: the network's working language."""
-    context = {"digest": digest, "site_url": settings.SITE_URL.rstrip("/")}
+    context = {
+        "digest": digest,
+        "site_url": site_url(),
+        "unsubscribe_url": unsubscribe_url(digest.user),
+    }
     with translation.override("de"):
         subject = " ".join(render_to_string("meetings/email/digest_subject.txt", context).split())
         text = render_to_string("meetings/email/digest.txt", context)
@@ -158,9 +195,13 @@ def send_weekly_digests(now=None, dry_run=False):
         try:
             with transaction.atomic():
                 DigestDelivery.objects.create(user=user, week_start=week, sent_at=now)
-                message = EmailMultiAlternatives(subject, text, to=[user.email])
-                message.attach_alternative(html, "text/html")
-                message.send()
+                app_mail(
+                    subject,
+                    text,
+                    to=[user.email],
+                    html=html,
+                    unsubscribe_url=unsubscribe_url(user),
+                ).send()
         except IntegrityError:
             # Another run sent it a moment ago.
             counts["already"] += 1

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from praevention.core import periods
 from praevention.core.forms import (
     NormalizedModelForm,
     SafeModelChoiceField,
@@ -164,9 +165,8 @@ class MeetingForm(PlausibleDatesMixin, NormalizedTextForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends < starts:
-            self.add_error("ends_at", _("Das Ende darf nicht vor dem Beginn liegen."))
+        if periods.ends_before_start(cleaned.get("starts_at"), cleaned.get("ends_at")):
+            self.add_error("ends_at", periods.END_BEFORE_START)
         return cleaned
 
 

@@ -6,25 +6,30 @@ are withdrawn or hidden; simple-history keeps every version.
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from praevention.core.models import TimeStampedModel
+from praevention.core.periods import end_not_before_start
 from praevention.measures.models import Measure
 from praevention.network.models import Department, Person
 
+if TYPE_CHECKING:
+    from praevention.accounts.models import User
 
-class MeetingQuerySet(models.QuerySet):
-    def active(self):
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def active(self) -> Self:
         return self.filter(is_archived=False)
 
-    def for_list(self):
+    def for_list(self) -> Self:
         """A page of meetings with their participants and the number of open follow-ups:
         three queries whatever the number of meetings."""
         return self.annotate(
@@ -46,6 +51,9 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(TimeStampedModel):
     """A meeting of the core team (Kernteamsitzung): when, where, who, and what about."""
 
+    # Who made the change: simple-history records it with the version (set by the services).
+    _history_user: "User | None"
+
     title = models.CharField(_("Titel"), max_length=200)
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"), null=True, blank=True)
@@ -59,6 +67,9 @@ class Meeting(TimeStampedModel):
     )
     notes = models.TextField(_("Protokollnotizen"), blank=True)
     is_archived = models.BooleanField(_("archiviert"), default=False)
+    # iCalendar's SEQUENCE (RFC 5545, 3.8.7.4): raised by `save` with every change of time or
+    # place and on archiving or restoring, so calendars replace the entry they hold.
+    sequence = models.PositiveIntegerField(_("Terminfassung"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -76,30 +87,53 @@ class Meeting(TimeStampedModel):
         verbose_name_plural = _("Sitzungen")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+            end_not_before_start(
+                start="starts_at",
+                end="ends_at",
                 name="meeting_end_not_before_start",
-                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+                start_optional=False,
             ),
             models.CheckConstraint(condition=~Q(title=""), name="meeting_title_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d.%m.%Y})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
 
-    def agenda_items(self):
+    # What a calendar entry says: a change of one of these raises `sequence`.
+    SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_link", "is_archived")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a changed time, place or archived state raises `sequence` by one.
+
+        Here rather than in a service, so the form, the admin and its archive actions all
+        count: a calendar ignores an update whose SEQUENCE is not higher than the one it holds.
+        """
+        if self.pk is not None and not self._state.adding:
+            before = Meeting.objects.filter(pk=self.pk).values_list(*self.SCHEDULE_FIELDS).first()
+            now = tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
+            if before is not None and tuple(before) != now:
+                self.sequence += 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
+
+    def agenda_items(self) -> list[str]:
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
     @property
-    def is_past(self):
+    def is_past(self) -> bool:
         return self.starts_at < timezone.now()
 
 
 class Decision(TimeStampedModel):
     """A Beschluss of a meeting, linked to the measures and departments it concerns."""
+
+    # Who made the change: simple-history records it with the version (set by the services).
+    _history_user: "User | None"
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("Sitzung")
@@ -129,28 +163,28 @@ class Decision(TimeStampedModel):
         ordering = ["meeting__starts_at", "created_at", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="decision_not_empty")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def active(self):
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def active(self) -> Self:
         return self.filter(is_archived=False)
 
-    def open(self):
+    def open(self) -> Self:
         return self.filter(is_archived=False, status=FollowUp.Status.OPEN)
 
-    def overdue(self, today=None):
+    def overdue(self, today: datetime.date | None = None) -> Self:
         """Open and past their due date (due today is not overdue yet)."""
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
-    def for_person(self, person):
+    def for_person(self, person: Person | None) -> Self:
         return self.filter(responsible=person)
 
-    def for_department(self, department):
+    def for_department(self, department: Department | int | None) -> Self:
         return self.filter(department=department)
 
-    def with_relations(self):
+    def with_relations(self) -> Self:
         """What a list of follow-ups shows, in one query."""
         return self.select_related(
             "responsible__user", "department", "measure", "meeting", "decision"
@@ -159,6 +193,9 @@ class FollowUpQuerySet(models.QuerySet):
 
 class FollowUp(TimeStampedModel):
     """An Aufgabe: what, who is responsible (and their department), by when, open or done."""
+
+    # Who made the change: simple-history records it with the version (set by the services).
+    _history_user: "User | None"
 
     # A follow-up due within this many days counts as "due" on the start page and in the digest.
     DUE_SOON_DAYS = 7
@@ -240,23 +277,23 @@ class FollowUp(TimeStampedModel):
             models.Index(fields=["status", "due_on"], name="follow_up_status_due"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
-    def is_overdue(self, today=None):
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.is_open and self.due_on < (today or timezone.localdate())
 
-    def is_due_soon(self, today=None):
+    def is_due_soon(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         limit = today + datetime.timedelta(days=self.DUE_SOON_DAYS)
         return self.is_open and today <= self.due_on <= limit
 
     @property
-    def urgency(self):
+    def urgency(self) -> str:
         """ "overdue", "due" (within DUE_SOON_DAYS), "later" or "done": for badges."""
         if not self.is_open:
             return "done"
@@ -265,17 +302,20 @@ class FollowUp(TimeStampedModel):
         return "due" if self.is_due_soon() else "later"
 
 
-class CommentQuerySet(models.QuerySet):
-    def shown(self):
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def shown(self) -> Self:
         """Neither withdrawn by the author nor hidden by a coordinator."""
         return self.filter(is_withdrawn=False, is_hidden=False)
 
-    def with_authors(self):
+    def with_authors(self) -> Self:
         return self.select_related("author__person__department").order_by("created_at", "pk")
 
 
 class Comment(TimeStampedModel):
     """A core-team member's comment or question on a measure."""
+
+    # Who made the change: simple-history records it with the version (set by the services).
+    _history_user: "User | None"
 
     # Authors may change or withdraw their own comment only this long after writing it.
     EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -310,10 +350,10 @@ class Comment(TimeStampedModel):
         ordering = ["created_at", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="comment_not_empty")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text if len(self.text) <= 60 else self.text[:59] + "…"
 
-    def editable_until(self):
+    def editable_until(self) -> datetime.datetime:
         return self.created_at + self.EDIT_WINDOW
 
 
@@ -334,13 +374,14 @@ class DigestSetting(models.Model):
             "Fachbereichs, bald auslaufende Maßnahmen und Einträge, die ich bestätigen sollte."
         ),
     )
+    _history_user: "User | None"  # who made a change: set before save for simple-history
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("E-Mail-Einstellung")
         verbose_name_plural = _("E-Mail-Einstellungen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.user)
 
 
@@ -366,5 +407,32 @@ class DigestDelivery(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} – {self.week_start:%d.%m.%Y}"
+
+
+class CalendarSubscription(models.Model):
+    """A person's secret calendar address (their meetings and due follow-ups, `calendar.py`).
+
+    The key is the only secret in the address; renewing it (`services.calendar_key_renew`)
+    makes the old address answer 404 at once, deleting the row switches the feed off.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_subscription",
+        verbose_name=_("Benutzerkonto"),
+    )
+    key = models.CharField(_("Schlüssel"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:calendar_feed", args=[self.key])

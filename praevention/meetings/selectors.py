@@ -1,15 +1,18 @@
 """Reads for the start page, the measure page and the digest: a fixed number of queries each."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from praevention.accounts.policy import Visitor
 from praevention.measures.models import Measure
 from praevention.measures.templatetags.datenstand import stale_figures
-from praevention.meetings.models import Comment, Decision, FollowUp
+from praevention.meetings.models import Comment, Decision, FollowUp, FollowUpQuerySet, Meeting
 from praevention.network.models import Department, Person
 
 # How many rows the start page lists per box, and the task page (the rest is counted).
@@ -22,17 +25,17 @@ TASK_PAGE_LIMIT = 50
 class Listing:
     """The first rows of a list of follow-ups and how many there are in all."""
 
-    rows: list = field(default_factory=list)
+    rows: list[FollowUp] = field(default_factory=list)
     total: int = 0
 
     @property
-    def more(self):
+    def more(self) -> int:
         return self.total - len(self.rows)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.rows)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FollowUp]:
         return iter(self.rows)
 
 
@@ -41,19 +44,19 @@ class Tasks:
     """A person's open follow-ups, split by urgency (`FollowUp.DUE_SOON_DAYS`), with counts
     of all of them (the lists may hold only the first ones)."""
 
-    overdue: list = field(default_factory=list)
-    due: list = field(default_factory=list)
-    later: list = field(default_factory=list)
+    overdue: list[FollowUp] = field(default_factory=list)
+    due: list[FollowUp] = field(default_factory=list)
+    later: list[FollowUp] = field(default_factory=list)
     count: int = 0
     overdue_count: int = 0
     due_count: int = 0
 
     @property
-    def more(self):
+    def more(self) -> int:
         return self.count - len(self.overdue) - len(self.due) - len(self.later)
 
 
-def _listing(queryset, limit):
+def _listing(queryset: FollowUpQuerySet, limit: int | None) -> Listing:
     """The first `limit` rows (all without a limit) with their relations, and the count of
     all: two queries whatever the data, the count without joins (a window aggregate over
     the joined rows costs more)."""
@@ -63,7 +66,7 @@ def _listing(queryset, limit):
     return Listing(list(queryset.with_relations()[:limit]), queryset.count())
 
 
-def person_of(user) -> Person | None:
+def person_of(user: Visitor) -> Person | None:
     """The user's profile with its department (one query), or None."""
     if not user.is_authenticated:
         return None
@@ -163,7 +166,7 @@ def measure_comments(measure: Measure) -> list[Comment]:
     return list(Comment.objects.filter(measure=measure).with_authors())
 
 
-def meeting_for_detail(queryset, pk: int):
+def meeting_for_detail(queryset: QuerySet[Meeting], pk: int) -> Meeting:
     """A meeting with participants, decisions (with links) and follow-ups: five queries."""
     return get_object_or_404(
         queryset.select_related("created_by").prefetch_related(
@@ -185,3 +188,32 @@ def meeting_for_detail(queryset, pk: int):
         ),
         pk=pk,
     )
+
+
+# How far back a calendar subscription shows meetings: recent minutes stay a click away.
+CALENDAR_FEED_PAST = datetime.timedelta(days=90)
+
+
+def calendar_feed(user: Any, now: datetime.datetime | None = None) -> tuple[list, list]:
+    """(meetings, open follow-ups) of a person's calendar subscription; three queries.
+
+    Meetings they take part in or created, from CALENDAR_FEED_PAST ago on (archived ones too:
+    the feed shows them as cancelled), with participants; their open follow-ups.
+    """
+    now = now or timezone.now()
+    person = Person.objects.filter(user=user).first()
+    mine = Q(created_by=user)
+    if person is not None:
+        mine |= Q(participants=person)
+    meetings = list(
+        Meeting.objects.filter(mine, starts_at__gte=now - CALENDAR_FEED_PAST)
+        .distinct()
+        .order_by("starts_at")
+        .prefetch_related(Prefetch("participants", Person.objects.select_related("user")))
+    )
+    follow_ups = (
+        list(FollowUp.objects.open().for_person(person).order_by("due_on", "pk"))
+        if person is not None
+        else []
+    )
+    return meetings, follow_ups

@@ -1,18 +1,28 @@
 """Writes of the meetings app: each a `<entity>_<action>` service that records who did it."""
 
 import datetime
+import secrets
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from praevention.accounts.models import User
 from praevention.measures.models import Measure
-from praevention.meetings.models import Comment, Decision, FollowUp, Meeting
+from praevention.meetings.models import (
+    CalendarSubscription,
+    Comment,
+    Decision,
+    FollowUp,
+    Meeting,
+)
 from praevention.network.models import Department, Person
 
+Tracked = TypeVar("Tracked", Meeting, Decision, FollowUp, Comment)
 
-def _save(obj, by: User | None):
+
+def _save(obj: Tracked, by: User | None) -> Tracked:
     """Validate (German messages), save, and record `by` in the history."""
     obj._history_user = by
     obj.full_clean()
@@ -110,3 +120,25 @@ def comment_set_hidden(*, comment: Comment, hidden: bool, by: User) -> Comment:
     comment.is_hidden = hidden
     comment.hidden_by = by if hidden else None
     return _save(comment, by)
+
+
+@transaction.atomic
+def calendar_key_renew(*, user: User) -> CalendarSubscription:
+    """Give `user` a new secret calendar address; the previous one stops working at once.
+
+    The key is 256 random bits (`secrets.token_urlsafe(32)`, 43 characters).
+    """
+    subscription, _created = CalendarSubscription.objects.select_for_update().get_or_create(
+        user=user, defaults={"key": secrets.token_urlsafe(32)}
+    )
+    if not _created:
+        subscription.key = secrets.token_urlsafe(32)
+        subscription.created_at = timezone.now()
+        subscription.save(update_fields=["key", "created_at"])
+    return subscription
+
+
+@transaction.atomic
+def calendar_key_revoke(*, user: User) -> None:
+    """Switch `user`'s calendar address off: it answers 404 from now on."""
+    CalendarSubscription.objects.filter(user=user).delete()

@@ -23,4 +23,8 @@ urlpatterns = [
     path("kommentare/<int:pk>/zurueckziehen/", views.comment_withdraw, name="comment_withdraw"),
     path("kommentare/<int:pk>/ausblenden/", views.comment_hide, name="comment_hide"),
     path("profil/", views.profile, name="profile"),
+    path("profil/kalender/", views.calendar_subscription, name="calendar_subscription"),
+    # Anonymous routes: the token in the address is the authority (tests/core/test_url_walk.py).
+    path("kalender/<str:key>.ics", views.calendar_feed, name="calendar_feed"),
+    path("abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,20 +1,24 @@
 """Pages of the meetings app: short views that fetch, ask the policy, call a service, render."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from praevention.accounts.policy import allowed_if, require
+from praevention.core.mail import site_url
 from praevention.core.text import normalize_line
 from praevention.measures.models import Measure
-from praevention.meetings import calendar, policy, selectors, services
+from praevention.meetings import calendar, digest, policy, selectors, services
 from praevention.meetings.forms import (
     CommentForm,
     DecisionForm,
@@ -23,7 +27,13 @@ from praevention.meetings.forms import (
     FollowUpRescheduleForm,
     MeetingForm,
 )
-from praevention.meetings.models import Comment, DigestSetting, FollowUp, Meeting
+from praevention.meetings.models import (
+    CalendarSubscription,
+    Comment,
+    DigestSetting,
+    FollowUp,
+    Meeting,
+)
 
 
 @allowed_if(policy.can_view_meetings)
@@ -347,6 +357,12 @@ def comment_hide(request, pk):
     return redirect(_measure_anchor(comment.measure))
 
 
+def _calendar_url(user) -> str:
+    """The user's secret calendar address on SITE_URL, or "" while they have none."""
+    subscription = CalendarSubscription.objects.filter(user=user).first()
+    return site_url() + subscription.get_absolute_url() if subscription else ""
+
+
 @require_http_methods(["GET", "POST"])
 @allowed_if(policy.can_edit_profile)
 def profile(request):
@@ -367,6 +383,80 @@ def profile(request):
     return render(
         request,
         "meetings/profile.html",
-        {"nav": "profile", "form": form, "person": selectors.person_of(request.user)},
+        {
+            "nav": "profile",
+            "form": form,
+            "person": selectors.person_of(request.user),
+            "calendar_url": _calendar_url(request.user),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe of the weekly digest (RFC 8058), without logging in.
+
+    The signed token in the address is the authority (`digest.unsubscribe_token`), so the
+    POST that mail programs send has no CSRF token and needs none. GET only asks, as link
+    scanners of mail servers open every link: it shows a button that POSTs here.
+    """
+    user = digest.user_for_unsubscribe_token(token)
+    if user is None:
+        raise Http404(_("Dieser Abmeldelink ist ungültig."))
+    done = request.method == "POST"
+    if done:
+        digest.unsubscribe(user)
+    return render(request, "meetings/unsubscribe.html", {"done": done, "email": user.email})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def calendar_feed(request, key):
+    """A person's calendar subscription (`calendar.feed_ics`), opened by calendar programs
+    without a session: the secret key in the address is the authority. A renewed or
+    switched-off key, or an account that lost its role, answers 404."""
+    subscription = (
+        CalendarSubscription.objects.select_related("user").filter(key=key).first()
+        if len(key) <= 64
+        else None
+    )
+    if subscription is None or not policy.can_view_meetings(subscription.user):
+        raise Http404(_("Diese Kalenderadresse gilt nicht mehr."))
+    now = timezone.now()
+    meetings, follow_ups = selectors.calendar_feed(subscription.user, now)
+    body = calendar.feed_ics(
+        name=_("Präventionsnetz: %(name)s")
+        % {"name": subscription.user.get_full_name() or subscription.user.email},
+        meetings=meetings,
+        follow_ups=follow_ups,
+        site_url=site_url(),
+        now=now,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="praeventionsnetz.ics"'
+    # A secret address: neither shared caches nor search engines keep it.
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def calendar_subscription(request):
+    """Create or renew (`renew`) or switch off (`revoke`) the user's calendar address."""
+    require(policy.can_view_meetings(request.user))
+    if request.POST.get("action") == "revoke":
+        services.calendar_key_revoke(user=request.user)
+        messages.success(request, _("Die Kalenderadresse ist abgeschaltet."))
+    else:
+        services.calendar_key_renew(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Ihre neue Kalenderadresse steht unten. Eine frühere Adresse gilt nicht mehr: "
+                "tragen Sie die neue in Ihrem Kalenderprogramm ein."
+            ),
+        )
+    return redirect(reverse("meetings:profile") + "#calendar-heading")

@@ -60,12 +60,12 @@ class Department(TimeStampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def core_team(self):
+class PersonQuerySet(models.QuerySet["Person"]):
+    def core_team(self) -> "PersonQuerySet":
         """The core team is whoever is flagged as a member: it is never stored twice."""
         return self.filter(is_core_team=True, user__is_active=True)
 
@@ -103,5 +103,5 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("Personen")
         ordering = ["user__last_name", "user__first_name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ({self.department.short_name})"

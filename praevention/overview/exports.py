@@ -47,28 +47,40 @@ def _sheet(workbook, title, header, rows, *, freeze="B2", footer=None):
 
 
 def _map_sheet(workbook, district):
-    """The report map's table: one row per space with its MSS status and running measures,
-    then the credit lines (LOR, MSS with its year). Cells through core.spreadsheets."""
+    """The report map's table: one row per space with its child poverty (S4, S2) per year,
+    its MSS status and running measures, then the credit lines (spaces, each year's sources).
+    Shares in percent as numbers (one decimal). Cells through core.spreadsheets."""
     sheet = workbook.create_sheet(title=str(_("Karte"))[:31])
-    year = district.year or "–"
+    years = district.years
     append_row(
         sheet,
         [
             _("LOR-Nummer"),
             str(district.areas[0].level_name if district.areas else _("Sozialraum")),
-            _("Status (MSS %(year)s)") % {"year": year},
-            _("Einwohner"),
+            *[_("Kinderarmut (S4) %(year)s, %%") % {"year": y} for y in years.poverty],
+            *[
+                _("Kinder Alleinerziehender (S2) %(year)s, %%") % {"year": y}
+                for y in years.single_parent
+            ],
+            _("Status (MSS %(year)s)") % {"year": district.year or "–"},
+            _("Einwohner (%(year)s)") % {"year": years.weights or "–"},
             _("laufende Maßnahmen"),
         ],
     )
     for cell in sheet[1]:
         cell.font = BOLD
+
+    def share(value):
+        return round(value, 1) if value is not None else None
+
     for area in district.areas:
         append_row(
             sheet,
             [
-                area.space.lor_number,
+                area.space.shown_number,
                 area.space.name,
+                *[share(area.need.poverty[y].value) for y in years.poverty],
+                *[share(area.need.single_parent[y].value) for y in years.single_parent],
                 area.need.label,
                 area.need.inhabitants or None,
                 area.running,
@@ -77,9 +89,11 @@ def _map_sheet(workbook, district):
     append_row(sheet, [None])
     for line in district.credits:
         append_row(sheet, [line])
+    if district.level != "plr":
+        append_row(sheet, [district.share_rule])
     sheet.freeze_panes = "C2"
-    for letter, width in zip("ABCDE", (12, 32, 22, 12, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 32
     return sheet
 
 

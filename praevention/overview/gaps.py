@@ -6,8 +6,9 @@ Only presentation: numbers come from `selectors`, catalogue rows are passed in.
 from dataclasses import dataclass
 from statistics import mean
 
+from praevention.catalog import monitoring
 from praevention.catalog.models import SocialSpace
-from praevention.catalog.monitoring import HIGH_NEED, Need
+from praevention.catalog.monitoring import Need
 from praevention.measures.models import Measure
 from praevention.overview.selectors import ChainCell
 
@@ -147,6 +148,7 @@ class RegionRow:
     url: str = ""
     ratio: float | None = None
     mss: Need = Need()
+    typical: float = 0.0
 
     @property
     def need(self):
@@ -154,16 +156,25 @@ class RegionRow:
         return self.mss.status_class
 
     @property
+    def poverty(self):
+        """The region's newest derived child-poverty share (monitoring.share_rule), or None."""
+        return self.mss.poverty_now
+
+    def poverty_in(self, year):
+        return self.mss.poverty.get(year)
+
+    @property
     def high_need(self):
-        return (self.need or 0) >= HIGH_NEED
+        return monitoring.is_high_need(self.mss)
 
     @property
     def underserved(self):
-        return self.high_need and self.ratio is not None and self.ratio < 1
+        return monitoring.underserved(self.mss, self.running, self.typical)
 
 
 def region_table(scope, spaces, supply, links=True, needs=None):
-    """Bezirksregionen, highest need first and, within the same need, the fewest measures first.
+    """Bezirksregionen, high need first (monitoring.is_high_need), then by child poverty, status
+    class, and the fewest measures first.
 
     `needs` is {LOR number: Need} from `catalog.monitoring.needs`.
 
@@ -192,5 +203,14 @@ def region_table(scope, spaces, supply, links=True, needs=None):
     typical = mean([row.running for row in rows]) if rows else 0
     for row in rows:
         row.ratio = row.running / typical if typical else None
-    rows.sort(key=lambda row: (-(row.need or 0), row.running, row.region.lor_number))
+        row.typical = typical
+    rows.sort(
+        key=lambda row: (
+            -row.high_need,
+            -(row.poverty.value or 0) if row.poverty else 0,
+            -(row.need or 0),
+            row.running,
+            row.region.lor_number,
+        )
+    )
     return rows

@@ -1,4 +1,9 @@
-"""The district map: social spaces coloured by MSS need, the running measures drawn on top.
+"""The district map: social spaces coloured by need, the running measures drawn on top.
+
+Two layers: child poverty (S4, a choropleth in fixed classes of 10 percentage points, the top
+class being "high need", `monitoring.POVERTY_HIGH`) and the MSS status class. Each layer shows
+its newest year and says which. Bezirksregionen are named on the map, every area on hover and
+focus; the district's outline is drawn on top.
 
 The server draws the SVG from the stored outlines (`SocialSpaceGeometry`, WGS84): no tile
 server, no request to anyone else, nothing inline that the Content-Security-Policy forbids
@@ -11,19 +16,23 @@ of one district differs from Web Mercator by less than a line's width.
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from praevention.catalog import monitoring
+from praevention.catalog import districts, monitoring
 from praevention.catalog.models import SocialSpace, SocialSpaceGeometry
 from praevention.measures.models import Measure
 from praevention.overview.scope import Scope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Level = SocialSpace.Level
 WIDTH = 800  # viewBox units; the SVG scales to its container and to A4 in print
@@ -32,10 +41,24 @@ TOLERANCE = 0.6  # Douglas–Peucker tolerance in viewBox units (< 0.2 mm on A4)
 CIRCLE_UNIT = 7.0  # radius of a circle for one measure; area grows with the number
 CACHE_TIMEOUT = 24 * 60 * 60
 LEVELS = {"planungsraeume": Level.PLANUNGSRAUM, "bezirksregionen": Level.BEZIRKSREGION}
-LEVEL_NAMES = {
+LEVEL_NAMES: "dict[str, StrPromise]" = {
     Level.PLANUNGSRAUM: gettext_lazy("Planungsräume"),
     Level.BEZIRKSREGION: gettext_lazy("Bezirksregionen"),
 }
+POVERTY, STATUS = "kinderarmut", "status"
+LAYERS = {POVERTY: gettext_lazy("Kinderarmut (S4)"), STATUS: gettext_lazy("Status (MSS)")}
+# Child poverty in fixed classes of 10 points: 1 under 10 %, … 5 at least 40 % (high need).
+POVERTY_BREAKS = (10.0, 20.0, 30.0, monitoring.POVERTY_HIGH)
+POVERTY_FILLS = {0: "#ffffff", 1: "#fef0d9", 2: "#fdcc8a", 3: "#fc8d59", 4: "#e34a33", 5: "#b30000"}
+POVERTY_PATTERNS = {
+    0: "p-unknown",
+    1: None,
+    2: None,
+    3: "p-pov-dots",
+    4: "p-pov-lines",
+    5: "p-pov-cross",
+}
+LABEL_SIZE = 12  # viewBox units; map.css enlarges the labels on narrow screens
 # Sequential blues, lighter = higher status (less need); each class also has its own pattern,
 # so colour is never the only signal (WCAG 1.4.1). Index 0: no valid value.
 FILLS = {0: "#ffffff", 1: "#eff3ff", 2: "#bdd7e7", 3: "#6baed6", 4: "#2171b5"}
@@ -52,6 +75,13 @@ class Outline:
     area: float
 
 
+def poverty_class(value: float | None) -> int:
+    """0 (no value), 1 (under 10 %) … 5 (at least 40 %, high need)."""
+    if value is None:
+        return 0
+    return 1 + sum(1 for bound in POVERTY_BREAKS if value >= bound)
+
+
 @dataclass
 class MapArea:
     """One space on the map with what it shows and what a screen reader says about it."""
@@ -61,15 +91,36 @@ class MapArea:
     running: int
     url: str
     outline: Outline | None = None
+    layer: str = STATUS
+    level_label: str = ""
 
     @property
     def level_name(self) -> str:
-        return str(self.space.get_level_display())
+        return self.level_label or str(self.space.get_level_display())
+
+    @property
+    def poverty(self) -> monitoring.Share | None:
+        return self.need.poverty_now
 
     @property
     def status_text(self) -> str:
-        text = _("Status %(label)s") % {"label": self.need.class_label}
+        if self.need.year is None:
+            return ""
+        text = _("Status %(label)s (MSS %(year)d)") % {
+            "label": self.need.class_label,
+            "year": self.need.year,
+        }
         if self.need.derived and self.need.status_class is not None:
+            text += " " + _("(abgeleitet)")
+        return text
+
+    @property
+    def poverty_text(self) -> str:
+        share = self.poverty
+        if share is None:
+            return ""
+        text = _("Kinderarmut %(value)s (%(year)d)") % {"value": share.label, "year": share.year}
+        if share.derived:
             text += " " + _("(abgeleitet)")
         return text
 
@@ -81,12 +132,27 @@ class MapArea:
 
     @property
     def accessible_name(self) -> str:
-        """ "Planungsraum Paul-Hertz-Siedlung: Status sehr niedrig, 2 laufende Maßnahmen"."""
-        return f"{self.level_name} {self.space.name}: {self.status_text}, {self.supply_text}"
+        """ "Planungsraum Paul-Hertz-Siedlung: Kinderarmut 45,5 % (2023), Status sehr niedrig
+        (MSS 2021), 2 laufende Maßnahmen"."""
+        parts = [self.poverty_text, self.status_text]
+        if self.layer == STATUS:
+            parts.reverse()
+        facts = ", ".join(part for part in [*parts, self.supply_text] if part)
+        return f"{self.level_name} {self.space.name}: {facts}"
 
     @property
     def fill_class(self) -> int:
+        if self.layer == POVERTY:
+            share = self.poverty
+            return poverty_class(share.value if share else None)
         return self.need.status_class or 0
+
+    @property
+    def fill(self) -> str:
+        if self.layer == POVERTY:
+            pattern = POVERTY_PATTERNS[self.fill_class]
+            return f"url(#{pattern})" if pattern else POVERTY_FILLS[self.fill_class]
+        return fill_of(self.fill_class)
 
     @property
     def radius(self) -> float:
@@ -102,11 +168,41 @@ class DistrictMap:
     width: float = WIDTH
     height: float = 0
     legend: list = field(default_factory=list)
+    layer: str = STATUS
+    years: monitoring.Years = field(default_factory=monitoring.Years)
+    labels: list = field(default_factory=list)  # [(name, x, y)] of the Bezirksregionen
+    border: str = ""  # the district's outline as one SVG path
+    regions_border: str = ""  # the Bezirksregionen's outlines under Planungsräume
+    level_label: str = ""
+    source_lines: list = field(default_factory=list)
+    share_rule: str = ""
 
     @property
     def level_name(self) -> str:
         """The level in the plural ("Planungsräume")."""
-        return str(LEVEL_NAMES[self.level])
+        return self.level_label or str(LEVEL_NAMES[self.level])
+
+    @property
+    def layer_year(self) -> int | None:
+        """The year the coloured layer shows."""
+        return self.years.poverty_newest if self.layer == POVERTY else self.years.status
+
+    @property
+    def layer_title(self) -> str:
+        if self.layer == POVERTY:
+            return _("Kinderarmut (S4) %(year)s") % {"year": self.layer_year or "–"}
+        return _("Status nach MSS %(year)s") % {"year": self.layer_year or "–"}
+
+    @property
+    def typical(self) -> float:
+        """Running measures of the average area shown."""
+        return sum(a.running for a in self.areas) / len(self.areas) if self.areas else 0.0
+
+    @property
+    def underserved(self) -> list[MapArea]:
+        """Areas of high need with little supply (monitoring.underserved)."""
+        typical = self.typical
+        return [a for a in self.areas if monitoring.underserved(a.need, a.running, typical)]
 
     @property
     def with_supply(self) -> int:
@@ -114,13 +210,8 @@ class DistrictMap:
         return sum(1 for area in self.areas if area.running)
 
     @property
-    def high_need_without(self) -> list[MapArea]:
-        """Areas of high need (MSS class 3 or 4) without a running measure."""
-        return [area for area in self.areas if area.need.high and not area.running]
-
-    @property
     def credits(self) -> list[str]:
-        return credits(self.year)
+        return [districts.space_credit(), *self.source_lines]
 
     @property
     def svg(self) -> SafeString:
@@ -284,18 +375,19 @@ def project(shapes):
     return WIDTH, height, outlines
 
 
-def outlines(level):
-    """The projected outlines of every space of `level`: (width, height, {LOR: Outline}).
+def outlines():
+    """The projected outlines of every stored space, all levels in one frame fitted to the
+    whole district: (width, height, {LOR number: Outline}).
 
     Cached under a fingerprint of the stored outlines (their number and newest change), not
     under the data version: editing a measure must not redraw the district. Called inside the
     pages' cached figures (`core.cache`), so it runs only when those are rebuilt: one
     query (the fingerprint) when the outlines are cached, two when they changed.
     """
-    stored = SocialSpaceGeometry.objects.filter(space__level=level)
+    stored = SocialSpaceGeometry.objects.all()
     fingerprint = stored.aggregate(n=Count("pk"), changed=Max("updated_at"))
     changed = fingerprint["changed"].timestamp() if fingerprint["changed"] else 0
-    key = f"map-outlines:{level}:{fingerprint['n']}:{changed:.6f}"
+    key = f"map-outlines:{fingerprint['n']}:{changed:.6f}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -321,7 +413,7 @@ def running_supply(measures, level) -> dict[str, int]:
     rows = (
         Measure.social_spaces.through.objects.filter(measure__in=running)
         .annotate(length=Length("socialspace__lor_number"))
-        .filter(length__gte=digits)
+        .filter(Q(length__gte=digits))
         .values_list(Substr("socialspace__lor_number", 1, digits))
         .annotate(n=Count("measure", distinct=True))
         .order_by()
@@ -332,19 +424,26 @@ def running_supply(measures, level) -> dict[str, int]:
 def map_scope(data):
     """The list's filters for the map; the map shows running measures, so status is fixed and
     the level switch (`ebene`) is the page's own parameter."""
-    return Scope(data, fixed={"status": [Measure.Status.RUNNING]}, hidden=("ebene",))
+    return Scope(data, fixed={"status": [Measure.Status.RUNNING]}, hidden=("ebene", "schicht"))
 
 
-def district_map(scope, level, *, links=True) -> DistrictMap:
-    """The map of `level` for the scope's measures: five queries, whatever the numbers.
+def district_map(scope, level, *, links=True, layer: str = "") -> DistrictMap:
+    """The map of `level` for the scope's measures, coloured by `layer` (POVERTY, the default
+    when child-poverty values are loaded, or STATUS): six queries, whatever the numbers.
 
-    Spaces of the level, the newest MSS year and its values, the running supply, and the
-    outlines (cached).
+    Spaces, the monitoring values (every year), the running supply, the outlines (cached),
+    the indicators' sources, the district's facts (cached).
     """
-    spaces = list(SocialSpace.objects.filter(level=level).order_by("lor_number"))
-    year, needs = monitoring.needs(spaces)
+    spaces = list(SocialSpace.objects.order_by("lor_number"))
+    shown = [space for space in spaces if space.level == level]
+    years, needs = monitoring.needs_and_years(
+        shown + [s for s in spaces if s.level == Level.BEZIRKSREGION]
+    )
+    if layer not in LAYERS:
+        layer = POVERTY if years.poverty else STATUS
     supply = running_supply(scope.measures, level)
-    width, height, shapes = outlines(level)
+    width, height, shapes = outlines()
+    level_label = districts.level_name(level)
     areas = [
         MapArea(
             space=space,
@@ -354,18 +453,58 @@ def district_map(scope, level, *, links=True) -> DistrictMap:
             if links
             else "",
             outline=shapes.get(space.lor_number),
+            layer=layer,
+            level_label=level_label,
         )
-        for space in spaces
+        for space in shown
     ]
+    top = min((len(s.lor_number) for s in spaces if s.lor_number in shapes), default=0)
+    border = "".join(
+        shapes[s.lor_number].path
+        for s in spaces
+        if len(s.lor_number) == top and s.lor_number in shapes
+    )
+    regions = [s for s in spaces if s.level == Level.BEZIRKSREGION and s.lor_number in shapes]
     return DistrictMap(
-        level=level, year=year, areas=areas, width=width, height=height, legend=legend()
+        level=level,
+        year=years.status,
+        areas=areas,
+        width=width,
+        height=height,
+        legend=legend(layer),
+        layer=layer,
+        years=years,
+        labels=[(r.name, shapes[r.lor_number].x, shapes[r.lor_number].y) for r in regions],
+        border=border,
+        regions_border="".join(shapes[r.lor_number].path for r in regions)
+        if level == Level.PLANUNGSRAUM
+        else "",
+        level_label=districts.level_name(level, plural=True),
+        source_lines=monitoring.sources(years.shown),
+        share_rule=monitoring.share_rule(years.weights),
     )
 
 
-def legend():
-    """[(class, fill, pattern id, label)] for the classes, highest need last."""
+def legend(layer: str = STATUS):
+    """[(class, fill, pattern id, label)] of the layer's classes, highest need last, and
+    "no value" at the end."""
+    if layer == POVERTY:
+        bounds = (0, *[int(b) for b in POVERTY_BREAKS])
+        rows = [
+            (
+                c,
+                POVERTY_FILLS[c],
+                POVERTY_PATTERNS[c],
+                _("%(low)d bis unter %(high)d %%") % {"low": bounds[c - 1], "high": bounds[c]}
+                if c < 5
+                else _("%(low)d %% und mehr (hoher Bedarf)") % {"low": bounds[4]},
+            )
+            for c in (1, 2, 3, 4, 5)
+        ]
+        rows.append((0, POVERTY_FILLS[0], POVERTY_PATTERNS[0], _("ungültig oder kein Wert")))
+        return rows
     labels = dict(monitoring.StatusClass.choices)
-    rows = [(c, FILLS[c], PATTERNS[c], str(labels[c])) for c in (1, 2, 3, 4)]
+    rows = [(c, FILLS[c], PATTERNS[c], f"{c} – {labels[c]}") for c in (1, 2, 3, 4)]
     rows.append((0, FILLS[0], PATTERNS[0], _("ungültig oder unbekannt")))
     return rows
 
@@ -390,6 +529,18 @@ PATTERN_DEFS = (
     'patternTransform="rotate(-45)">'
     '<rect width="8" height="8" fill="#ffffff"/>'
     '<line x1="0" y1="0" x2="0" y2="8" stroke="#767676" stroke-width="0.8"/></pattern>'
+    '<pattern id="p-pov-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<rect width="6" height="6" fill="#fc8d59"/><circle cx="3" cy="3" r="0.9" fill="#4a0d00"/>'
+    "</pattern>"
+    '<pattern id="p-pov-lines" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="#e34a33"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#4a0d00" stroke-width="1.4"/></pattern>'
+    '<pattern id="p-pov-cross" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="#b30000"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.2"/>'
+    '<line x1="0" y1="0" x2="6" y2="0" stroke="#ffffff" stroke-width="1.2"/></pattern>'
     "</defs>"
 )
 
@@ -406,9 +557,9 @@ def render_svg(district: DistrictMap, *, title_id: str = "map-title") -> SafeStr
     Circles are drawn after all areas, so no area hides another's circle; they ignore the
     pointer, so a click on a circle reaches the area's link below it.
     """
-    title = _("Karte der %(level)s: Bedarf (MSS %(year)s) und laufende Maßnahmen") % {
-        "level": LEVEL_NAMES[district.level],
-        "year": district.year or "–",
+    title = _("Karte der %(level)s: %(layer)s und laufende Maßnahmen") % {
+        "level": district.level_name,
+        "layer": district.layer_title,
     }
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="district-map" '
@@ -423,7 +574,7 @@ def render_svg(district: DistrictMap, *, title_id: str = "map-title") -> SafeStr
             continue
         name = escape(area.accessible_name)
         shape = (
-            f'<path class="area" d="{area.outline.path}" fill="{fill_of(area.fill_class)}" '
+            f'<path class="area" d="{area.outline.path}" fill="{area.fill}" '
             'fill-rule="evenodd" stroke="#1b1b1b" stroke-width="0.8"/>'
         )
         circle = ""
@@ -445,11 +596,48 @@ def render_svg(district: DistrictMap, *, title_id: str = "map-title") -> SafeStr
             shapes.append(f'<g role="img" aria-label="{name}"><title>{name}</title>{shape}</g>')
         circles.append(circle)
     parts.extend(shapes)
+    if district.regions_border:
+        parts.append(
+            f'<path d="{district.regions_border}" fill="none" stroke="#1b1b1b" '
+            'stroke-width="1.8" pointer-events="none" aria-hidden="true"/>'
+        )
+    if district.border:
+        parts.append(
+            f'<path class="district-border" d="{district.border}" fill="none" '
+            'stroke="#000000" stroke-width="3" pointer-events="none" aria-hidden="true"/>'
+        )
     parts.extend(circles)
+    parts.append('<g class="map-labels" aria-hidden="true" pointer-events="none">')
+    halo = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+    for key, (name, x, y) in enumerate(district.labels, start=1):
+        lines = _wrap(name)
+        top = y - (len(lines) - 1) * LABEL_SIZE * 0.55
+        spans = "".join(
+            f'<tspan x="{x:.1f}" y="{top + i * LABEL_SIZE * 1.1:.1f}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        # The name on wide screens and in print; on narrow screens map.css shows the number,
+        # which the key under the map resolves.
+        parts.append(
+            f'<text class="map-label" text-anchor="middle" dominant-baseline="central" '
+            f'font-size="{LABEL_SIZE}" font-weight="600" fill="#1b1b1b" {halo}>{spans}</text>'
+            f'<text class="map-label-key" display="none" x="{x:.1f}" y="{y:.1f}" '
+            'text-anchor="middle" dominant-baseline="central" font-size="26" '
+            f'font-weight="700" fill="#1b1b1b" {halo}>{key}</text>'
+        )
+    parts.append("</g>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped; paths are numbers
 
 
-def credits(year: int | None) -> list[str]:
-    """The credit lines under every map and table of the data (LOR, MSS with its year)."""
-    return [str(monitoring.LOR_CREDIT), monitoring.source_line(year)]
+def _wrap(name: str, width: int = 13) -> list[str]:
+    """A label in lines of about `width` characters, broken at blanks and hyphens."""
+    words = name.replace("-", "- ").split()
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) < width:
+            joint = "" if lines[-1].endswith("-") else " "
+            lines[-1] += joint + word
+        else:
+            lines.append(word)
+    return lines or [name]

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praevention.catalog import monitoring
+from praevention.catalog import districts, monitoring
 from praevention.catalog.models import LifePhase, SocialSpace, TargetGroup
 from praevention.core import cache
 from praevention.measures.models import Measure
@@ -257,7 +257,9 @@ def gap_radar(
         by_phase = {cell.phase.pk: cell for cell in chosen.cells}
         chain_cells = [by_phase[p.pk] for p in chain]
         side_cells = [by_phase[p.pk] for p in accompanying]
-    mss_year, needs = monitoring.needs(dimensions.social_spaces)
+    years, needs = monitoring.needs_and_years(dimensions.social_spaces)
+    mss_year = years.status
+    sources = monitoring.sources(years.shown)
     total, expiring = selectors.expiring_measures(
         measures.running(),
         today=today,
@@ -283,9 +285,13 @@ def gap_radar(
             scope, dimensions.social_spaces, selectors.count_region_supply(measures), links, needs
         ),
         "mss_year": mss_year,
-        "mss_source": monitoring.source_line(mss_year),
+        "mss_years": years,
+        "mss_sources": sources,
+        "mss_source": " ".join(sources) or monitoring.source_line(mss_year),
         "need_rule": monitoring.NEED_RULE,
-        "lor_credit": monitoring.LOR_CREDIT,
+        "high_need_rule": monitoring.HIGH_NEED_RULE,
+        "share_rule": monitoring.share_rule(years.weights),
+        "lor_credit": districts.space_credit(),
         "goals": selectors.goals_without_measures(measures),
         "expiring_total": total,
         "expiring": expiring,

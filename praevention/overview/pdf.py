@@ -9,9 +9,9 @@ report, where WeasyPrint needed 3 s.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from praevention.catalog import districts
 from praevention.overview import typeset
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -28,7 +28,7 @@ def render_html(
             "now": now,
             "title": title,
             "edition": edition,
-            "district_name": settings.DISTRICT_NAME,
+            "district_name": districts.current_name(),
         },
     )
 
@@ -43,3 +43,29 @@ def report_pdf(
     """
     html = render_html(report, now=now, title=title, edition=edition)
     return typeset.typeset(typeset.html_to_typst(html), made=now)
+
+
+def unprintable(report: dict[str, Any]) -> list[dict[str, str]]:
+    """What the report's PDF cannot set for want of a font, to warn on the report page.
+
+    [{"kind": "Maßnahme", "name": <title>, "scripts": "Thai, CJK"}, …] for the measures the
+    report lists (those that run out) and the names of the matrices' rows and columns, each
+    name once. The PDF shows "[Schrift fehlt: …]" there (`typeset.without_missing_glyphs`).
+    """
+    from django.utils.translation import gettext as _
+
+    texts: dict[tuple[str, str], None] = {}
+    for measure in report.get("radar", {}).get("expiring", []) or []:
+        texts[(_("Maßnahme"), measure.title)] = None
+    for matrix in report.get("matrices", []):
+        for department in matrix.columns:
+            texts[(_("Fachbereich"), department.name)] = None
+            texts[(_("Fachbereich"), department.short_name)] = None
+        for row in matrix.rows:
+            texts[(_("Zeile"), str(row.label))] = None
+    found = []
+    for kind, name in texts:
+        scripts = typeset.missing_scripts(name)
+        if scripts:
+            found.append({"kind": kind, "name": name, "scripts": ", ".join(scripts)})
+    return found

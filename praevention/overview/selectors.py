@@ -11,6 +11,7 @@ row and column, not once per cell.
 """
 
 import datetime
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,10 +51,16 @@ COUNT_ROWS = Count("*")
 DEPARTMENT = F("participations__department")
 PGR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.PROGNOSERAUM]
 BZR_DIGITS = SocialSpace.LOR_LENGTH[SocialSpace.Level.BEZIRKSREGION]
-# The Bezirksregion of a linked space (itself or a Planungsraum's); NULL for a Prognoseraum.
+# The Bezirksregion of a linked space (itself or a Planungsraum's); NULL for a Prognoseraum
+# or the Bezirk.
 REGION = Case(
     When(
-        ~Q(social_spaces__level=SocialSpace.Level.PROGNOSERAUM),
+        ~Q(
+            social_spaces__level__in=[
+                SocialSpace.Level.PROGNOSERAUM,
+                SocialSpace.Level.BEZIRK,
+            ]
+        ),
         then=Substr("social_spaces__lor_number", 1, BZR_DIGITS),
     ),
     default=NULL_KEY,
@@ -292,6 +299,14 @@ def count_department_pairs(measures: MeasureQuerySet, quantity: Quantity = MEASU
     )
 
 
+def _id_list(ids: list[int]) -> tuple[str, list[Any]]:
+    """`(clause, params)`: "is one of `ids`" for plain SQL with one parameter, whatever the
+    number of ids: an array on PostgreSQL, a JSON list on SQLite (`json_each`)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return "IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
 def _space_sums(measures: MeasureQuerySet, quantity: Quantity) -> Counts:
     """Social space × department sums of `quantity`: each measure once per space it reaches.
 
@@ -300,12 +315,11 @@ def _space_sums(measures: MeasureQuerySet, quantity: Quantity) -> Counts:
     distinct (measure, LOR prefix) pairs. One statement: that reduction as a CTE (6- and 4-digit
     prefixes, Prognoseraum links only at 4 digits), then four GROUP BYs joined with UNION ALL.
     Plain SQL because the ORM cannot join a DISTINCT subquery; tables and columns come from
-    the models' metadata. The filtered measures enter as their compiled subquery: the one
-    place here that still reads `Query` internals (STYLE 13), until the reduction finds an ORM
-    form.
+    the models' metadata. The filtered measures enter as their ids, read first (one more
+    query) and passed as one parameter (`_id_list`), so no `Query` internals are read.
     """
     assert quantity.field is not None  # measures are counted by `count_social_spaces`
-    ids_sql, ids_params = measure_ids(measures).query.sql_with_params()
+    ids_sql, ids_params = _id_list(list(measure_ids(measures).values_list("pk", flat=True)))
     measure = Measure._meta.db_table
     figure = Measure._meta.get_field(quantity.field)
     assert isinstance(figure, models.Field)  # a concrete column, not a relation
@@ -317,11 +331,11 @@ def _space_sums(measures: MeasureQuerySet, quantity: Quantity) -> Counts:
         WITH reach AS (
             SELECT l.measure_id, SUBSTR(s.lor_number, 1, {BZR_DIGITS}) AS space_key
             FROM {link} l JOIN {space} s ON s.id = l.socialspace_id
-            WHERE s.level <> %s AND l.measure_id IN ({ids_sql})
+            WHERE s.level <> %s AND l.measure_id {ids_sql}
             UNION
             SELECT l.measure_id, SUBSTR(s.lor_number, 1, {PGR_DIGITS}) AS space_key
             FROM {link} l JOIN {space} s ON s.id = l.socialspace_id
-            WHERE l.measure_id IN ({ids_sql})
+            WHERE l.measure_id {ids_sql}
         ),
         reached AS (SELECT DISTINCT measure_id FROM reach)
         SELECT 'c', r.space_key, p.department_id, SUM(m.{value})

@@ -260,11 +260,12 @@ def life_phase_table(scope, counts, life_phases, departments, links=True):
 
 
 def social_space_rows(spaces, selected=None):
-    """Prognoseräume, each followed by its Bezirksregionen; within a selected space only."""
+    """Prognoseräume, each followed by its Bezirksregionen; within a selected space only (the
+    Bezirk is the whole table, not a row)."""
     shown = [
         space
         for space in spaces
-        if space.level != SocialSpace.Level.PLANUNGSRAUM
+        if space.level not in (SocialSpace.Level.PLANUNGSRAUM, SocialSpace.Level.BEZIRK)
         and (selected is None or space.lor_number.startswith(selected.lor_number))
     ]
     return sorted(shown, key=lambda space: space.lor_number)

@@ -25,6 +25,7 @@ from datetime import timezone as dt_timezone
 from functools import cache
 from html import unescape
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,12 +34,27 @@ from praevention.core.text import CONTROL
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pikepdf
     import typst as typst_module
 
 # DejaVu Sans (Debian's fonts-dejavu-core, installed by the Makefile and the Dockerfile) has
-# every symbol the report uses (◆ ✕ ⚠ ▲ ▼ → €) and Latin, Greek, Cyrillic, Arabic and Hebrew;
-# emoji in a title come from Noto Color Emoji (fonts-noto-color-emoji); Typst's own fonts last.
-FONTS = ("DejaVu Sans", "Noto Color Emoji")
+# every symbol the report uses (◆ ✕ ⚠ ▲ ▼ → €) and Latin (Turkish, Vietnamese), Greek and
+# Cyrillic; the scripts of Berlin's families and staff that it lacks or sets poorly come from
+# Debian's fonts-noto-core: Arabic and Persian, Hebrew, Armenian, Georgian, Ethiopic
+# (Tigrinya, Amharic); emoji from Noto Color Emoji (fonts-noto-color-emoji). Typst takes each
+# character from the first font in this order that has it.
+FONTS = (
+    "DejaVu Sans",
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Armenian",
+    "Noto Sans Georgian",
+    "Noto Sans Ethiopic",
+    "Noto Color Emoji",
+)
 # Typst may read files below its root; the document reads none (everything is in the source).
 ROOT = Path(__file__).resolve().parent
 
@@ -207,11 +223,12 @@ class _Writer:
         # The map legend's swatches fill with the map's patterns: each image needs its own.
         self.defs = "".join(m.group(0) for svg in svgs for m in DEFS_RE.finditer(svg))
         self.text_width = PORTRAIT_TEXT_WIDTH
+        self.row_headings: list[tuple[bool, ...]] = []
 
     # Inline content: a list of expressions.
     def inline(self, node: Node | str) -> list[str]:
         if isinstance(node, str):
-            text = LONG_WORD_RE.sub(_breakable, SPACE_RE.sub(" ", node))
+            text = LONG_WORD_RE.sub(_breakable, SPACE_RE.sub(" ", without_missing_glyphs(node)))
             return [string(text)] if text else []
         classes = node.classes
         if classes & HIDDEN or node.tag in SKIPPED_TAGS:
@@ -269,7 +286,7 @@ class _Writer:
             image = f'image(bytes({source_literal}), format: "svg", width: 1.5em, alt: "–")'
             return f"pdf.artifact(box(baseline: 0.15em, {image})) + h(0.35em)"
         if "district-map" in classes:
-            size = 'width: 100%, height: 190mm, fit: "contain"'
+            size = 'width: 100%, height: 160mm, fit: "contain"'  # heading and legend fit too
         else:
             size = "width: 165mm"  # the charts: as on A4 in the browser
         alt_literal = string(alt_text.strip() or "–")
@@ -357,6 +374,19 @@ class _Writer:
             else:
                 groups.append((child.tag, child.elements("tr")))
         matrix = "matrix-table" in node.classes
+        # Which rows start with a row heading (<th> outside the header): the PDF's TD is
+        # turned into TH with scope Row afterwards (`mark_row_headers`), as Typst's own
+        # pdf.header-cell needs a feature flag the Python binding cannot set.
+        self.row_headings.append(
+            tuple(
+                bool(row.elements("td", "th"))
+                and row.elements("td", "th")[0].tag == "th"
+                and group != "thead"
+                and row.elements("td", "th")[0].attrs.get("scope") != "col"
+                for group, rows in groups
+                for row in rows
+            )
+        )
         parts = []
         for group, rows in groups:
             cells = [
@@ -485,7 +515,19 @@ PREAMBLE = """#set document(title: {title}, author: {author})
 """
 
 
-def html_to_typst(html: str) -> str:
+class TypstSource(str):
+    """Typst source text that also knows, per table in document order, which of its rows
+    (header, body and footer rows in order) start with a row heading."""
+
+    row_headings: tuple[tuple[bool, ...], ...]
+
+    def __new__(cls, text: str, row_headings: tuple[tuple[bool, ...], ...] = ()) -> TypstSource:
+        source = super().__new__(cls, text)
+        source.row_headings = row_headings
+        return source
+
+
+def html_to_typst(html: str) -> TypstSource:
     """The Typst document for the print HTML of `templates/overview/report_pdf.html`.
 
     `<html lang>` gives the document's language; `<title>` and `<meta name=author>` the PDF's
@@ -531,8 +573,12 @@ def html_to_typst(html: str) -> str:
         between=string(between),
         after=string(after),
     )
-    statements = _Writer(svgs).blocks(body)
-    return preamble + "".join(f"#{statement};\n" for statement in statements)
+    writer = _Writer(svgs)
+    statements = writer.blocks(body)
+    return TypstSource(
+        preamble + "".join(f"#{statement};\n" for statement in statements),
+        row_headings=tuple(writer.row_headings),
+    )
 
 
 @cache
@@ -568,4 +614,218 @@ def typeset(source: str, *, made: datetime) -> bytes:
         pdf = compiler.compile(input=source.encode(), format="pdf", timestamp=stamp)
     if not isinstance(pdf, bytes):  # a list is only returned for one image per page
         raise TypeError("Typst returned no single PDF")
-    return pdf
+    row_headings = getattr(source, "row_headings", ())
+    return mark_row_headers(pdf, row_headings) if any(map(any, row_headings)) else pdf
+
+
+# --- Characters without a font ------------------------------------------------------------
+
+
+@cache
+def _font_files() -> tuple[tuple[str, int], ...]:
+    """(path, index) of the upright regular face of each family of FONTS that is installed,
+    in the order of FONTS."""
+    faces = {
+        info.family: (str(info.path), info.index)
+        for info in sorted(_fonts().fonts(), key=lambda info: (info.weight != 400, info.style))
+        if info.family in FONTS
+    }
+    return tuple(faces[family] for family in FONTS if family in faces)
+
+
+@cache
+def _cmap(path: str, index: int) -> frozenset[int]:
+    """The code points the font has a glyph for (its cmap; 1 to 60 ms a font, once)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+# Latin-1 and Latin Extended-A/B: DejaVu Sans has every one of them, so they are never
+# looked up (a German report reads no font's table at all).
+ALWAYS_COVERED = 0x0250
+
+
+def _has_glyph(char: str) -> bool:
+    code = ord(char)
+    if code < ALWAYS_COVERED:
+        return True
+    return any(code in _cmap(path, index) for path, index in _font_files())
+
+
+# Characters that need no glyph of their own: joiners, variation selectors, tags of flags,
+# marks for writing direction.
+_NO_GLYPH_RE = re.compile(
+    "[\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\U000e0000-\U000e007f\u202a-\u202e]"
+)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of `text` no font of FONTS has, each once, in order of appearance.
+
+    White space and characters that need no glyph (joiners, variation selectors) are never
+    missing; without any of the fonts installed (a machine without the PDF packages) nothing
+    is reported, as nothing is known.
+    """
+    if not _font_files():
+        return []
+    found = dict.fromkeys(
+        char
+        for char in text
+        if not char.isspace() and not _NO_GLYPH_RE.match(char) and not _has_glyph(char)
+    )
+    return list(found)
+
+
+def script_name(char: str) -> str:
+    """A short name of the script of `char` from its Unicode name ("THAI CHARACTER KO KAI" →
+    "Thai", "CJK UNIFIED IDEOGRAPH-513F" → "CJK"); "U+XXXX" for a character without a name."""
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    if not name:
+        return f"U+{ord(char):04X}"
+    first = name.split()[0]
+    return first if first.isupper() and len(first) <= 3 else first.title()
+
+
+def missing_scripts(text: str) -> list[str]:
+    """The scripts (`script_name`) of the characters of `text` without a font, each once."""
+    return list(dict.fromkeys(script_name(char) for char in missing_glyphs(text)))
+
+
+def without_missing_glyphs(text: str) -> str:
+    """`text` with each run of characters without a font replaced by a note naming the script
+    ("[Schrift fehlt: Thai]"), so the PDF says what is missing instead of showing empty boxes
+    and keeps its PDF/UA conformance (which forbids characters without a glyph)."""
+    missing = set(missing_glyphs(text))
+    if not missing:
+        return text
+    from django.utils.translation import gettext as _
+
+    parts: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            scripts = ", ".join(dict.fromkeys(script_name(char) for char in run))
+            parts.append("[" + _("Schrift fehlt: %(scripts)s") % {"scripts": scripts} + "]")
+            run.clear()
+
+    for char in text:
+        if char in missing or (run and (char.isspace() or _NO_GLYPH_RE.match(char))):
+            run.append(char)
+        else:
+            flush()
+            parts.append(char)
+    if run:
+        trailing = "".join(run)
+        stripped = trailing.rstrip()
+        run[:] = list(stripped)
+        flush()
+        parts.append(trailing[len(stripped) :])
+    return "".join(parts)
+
+
+# --- Row headers in the tagged PDF ---------------------------------------------------------
+
+
+def mark_row_headers(pdf: bytes, row_headings: tuple[tuple[bool, ...], ...]) -> bytes:
+    """The PDF with the first cell of every row that starts with a row heading tagged as a
+    header cell for its row: structure type TH, attribute /Scope /Row, an /ID that the
+    row's other cells name in their /Headers (PDF/UA-1, ISO 14289-1 7.5; PDF 1.7 14.8.5.7).
+
+    `row_headings` holds, per table of the document in order, one flag per row (header,
+    body and footer rows in order), from `html_to_typst`. Where the PDF's tables do not match
+    them (count of tables or rows), the PDF is returned unchanged and a warning logged.
+    """
+    import pikepdf
+
+    with pikepdf.open(BytesIO(pdf)) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        if not isinstance(tree, pikepdf.Dictionary):
+            return pdf
+        tables = list(_structure_elements(tree, "/Table"))
+        if len(tables) != len(row_headings):
+            logger.warning(
+                "PDF tables (%d) and HTML tables (%d) differ: row headers left as cells",
+                len(tables),
+                len(row_headings),
+            )
+            return pdf
+        if "/IDTree" not in tree:
+            tree.IDTree = document.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+        # The IDs a /Headers entry names must be found in the tree's /IDTree (a name tree).
+        ids = pikepdf.NameTree(tree.IDTree)
+        for number, (table, flags) in enumerate(zip(tables, row_headings, strict=True)):
+            rows = list(_structure_elements(table, "/TR"))
+            if len(rows) != len(flags):
+                logger.warning("PDF table %d has %d rows, not %d", number, len(rows), len(flags))
+                continue
+            for index, (row, is_heading) in enumerate(zip(rows, flags, strict=True)):
+                if is_heading:
+                    head = _mark_row(row, pikepdf.String(f"row-{number}-{index}"))
+                    if head is not None:
+                        ids[f"row-{number}-{index}"] = head
+        out = BytesIO()
+        document.save(out)
+    return out.getvalue()
+
+
+def _kids(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    import pikepdf
+
+    found = element.get("/K")
+    if found is None:
+        return []
+    kids = list(found) if isinstance(found, pikepdf.Array) else [found]
+    return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def _structure_elements(element: pikepdf.Object | None, kind: str) -> Iterator[pikepdf.Dictionary]:
+    """The structure elements of type `kind` below `element`, depth first, in order; not
+    below one found (a table inside a table is not a row of it)."""
+    if element is None:
+        return
+    for kid in _kids(element):
+        if kid.get("/S") == kind:
+            yield kid
+        else:
+            yield from _structure_elements(kid, kind)
+
+
+def _table_attributes(cell: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+    """The cell's attribute dictionary owned by /Table (Typst writes one per cell)."""
+    import pikepdf
+
+    attributes = cell.get("/A")
+    items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    for item in items:
+        if isinstance(item, pikepdf.Dictionary) and item.get("/O") == "/Table":
+            return item
+    return None
+
+
+def _mark_row(row: pikepdf.Dictionary, identifier: pikepdf.String) -> pikepdf.Dictionary | None:
+    """Tag the row's first cell as its header (returned), or None for a row without cells."""
+    import pikepdf
+
+    cells = [kid for kid in _kids(row) if kid.get("/S") in ("/TD", "/TH")]
+    if not cells:
+        return None
+    head, *others = cells
+    head.S = pikepdf.Name("/TH")
+    head.ID = identifier
+    attributes = _table_attributes(head)
+    if attributes is not None:
+        attributes.Scope = pikepdf.Name("/Row")
+    for cell in others:
+        attributes = _table_attributes(cell)
+        if attributes is not None:
+            headers = attributes.get("/Headers")
+            if isinstance(headers, pikepdf.Array):
+                headers.append(identifier)
+            else:
+                attributes.Headers = pikepdf.Array([identifier])
+    return head

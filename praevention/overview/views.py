@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from praevention.accounts.policy import allowed_if
+from praevention.catalog import districts
 from praevention.core import cache
 from praevention.overview import exports, extensions, maps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
@@ -40,7 +41,7 @@ def overview(request, matrix="zielgruppen"):
             "query_string": scope.query_string(),
             "filters": scope.describe(),
             **switch,
-            "lor_credit": maps.monitoring.LOR_CREDIT,
+            "lor_credit": districts.space_credit,
             **extra,
         },
         status=_status(scope),
@@ -114,6 +115,7 @@ def report(request):
             "nav": "report",
             "now": timezone.localtime(),
             "query_string": context["scope"].query_string(),
+            "unprintable": pdf.unprintable(context),
             **context,
         },
         status=400 if context["scope"].invalid or invalid else 200,
@@ -155,6 +157,10 @@ def report_xlsx(request):
     return response
 
 
+def _slug(level: str) -> str:
+    return next(slug for slug, value in maps.LEVELS.items() if value == level)
+
+
 @allowed_if(policy.can_view_overview)
 def district_map(request):
     """The district's Planungsräume or Bezirksregionen: need (MSS) against running measures.
@@ -164,6 +170,11 @@ def district_map(request):
     """
     scope = maps.map_scope(request.GET)
     level = maps.LEVELS.get(request.GET.get("ebene", ""), maps.Level.PLANUNGSRAUM)
+    layer = request.GET.get("schicht", "")
+    district = cache.remember(
+        cache.page_key("map", scope.params.urlencode(), level, layer),
+        lambda: maps.district_map(scope, level, layer=layer),
+    )
     return render(
         request,
         "overview/map.html",
@@ -171,16 +182,28 @@ def district_map(request):
             "nav": "map",
             "scope": scope,
             "filters": scope.describe(),
-            "district": cache.remember(
-                cache.page_key("map", scope.params.urlencode(), level),
-                lambda: maps.district_map(scope, level),
-            ),
+            "district": district,
             "levels": [
-                (slug, maps.LEVEL_NAMES[value], value == level, scope.query_string(ebene=slug))
+                (
+                    slug,
+                    districts.level_name(value, plural=True),
+                    value == level,
+                    scope.query_string(ebene=slug, schicht=district.layer),
+                )
                 for slug, value in maps.LEVELS.items()
+            ],
+            "layers": [
+                (
+                    slug,
+                    name,
+                    slug == district.layer,
+                    scope.query_string(ebene=_slug(level), schicht=slug),
+                )
+                for slug, name in maps.LAYERS.items()
             ],
             "level": level,
             "need_rule": maps.monitoring.NEED_RULE,
+            "high_need_rule": maps.monitoring.HIGH_NEED_RULE,
         },
         status=_status(scope),
     )

@@ -56,3 +56,30 @@ def test_screenshots_of_the_main_pages(browser, live_server, width):
         assert response.status == 200, url
         page.screenshot(path=OUT / f"{name}-{width}.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("number", ["04", "01", "12"])
+def test_screenshots_of_the_map_of_three_districts(browser, live_server, width, number):
+    """The map of Charlottenburg-Wilmersdorf, Mitte and Reinickendorf (issue #24): the map
+    section only, as `karte-bezirk<NN>-<width>.png`."""
+    from praevention.catalog import districts
+
+    districts.setup_district(number)
+    call_command("seed_demo")
+    OUT.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.goto("/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("koordination@demo.praeventionsnetz.de")
+    page.get_by_label("Passwort").fill("Praevention-2023")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    response = page.goto("/karte/")
+    assert response.status == 200
+    page.locator("section[aria-labelledby=map-heading]").screenshot(
+        path=OUT / f"karte-bezirk{number}-{width}.png"
+    )
+    context.close()

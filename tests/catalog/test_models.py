@@ -59,11 +59,13 @@ def test_a_bezirksregion_needs_a_six_digit_number_and_a_parent():
     )
 
 
-def test_a_prognoseraum_has_no_parent():
+def test_a_bezirk_has_two_digits_and_no_parent():
     parent = SocialSpace.objects.get(lor_number="0410")
     assert refused(
-        lambda: SocialSpace.objects.create(lor_number="0460", name="X", level="pgr", parent=parent)
+        lambda: SocialSpace.objects.create(lor_number="05", name="X", level="bez", parent=parent)
     )
+    assert refused(lambda: SocialSpace.objects.create(lor_number="050", name="X", level="bez"))
+    assert SocialSpace.objects.get(lor_number="0410").parent.lor_number == "04"
 
 
 def test_validation_rejects_a_number_outside_the_parent():

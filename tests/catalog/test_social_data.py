@@ -13,11 +13,40 @@ from praevention.catalog.models import SocialMonitoring, SocialSpace, SocialSpac
 
 pytestmark = pytest.mark.django_db
 
-DATA = lor.DISTRICT_DIR
-HIERARCHY = DATA / "lor2021-bezirk04-hierarchie.csv"
-PLANUNGSRAEUME = DATA / "lor2021-bezirk04-planungsraeume.geojson"
-MSS = DATA / "mss2021-bezirk04-planungsraeume.csv"
-ALL_SPACE_FILES = [str(path) for path in lor.DISTRICT_SPACE_FILES]
+DATA = lor.BERLIN_DIR
+PLANUNGSRAEUME = DATA / "lor2021-berlin-planungsraeume.geojson"
+
+
+@pytest.fixture
+def district_files(tmp_path):
+    """District 04's rows of the shipped Berlin files, as the loaders' own files."""
+    import csv
+
+    def rows_of(path, keep):
+        with open(path, encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        return [rows[0], *[row for row in rows[1:] if keep(row)]]
+
+    def write(name, rows):
+        target = tmp_path / name
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return target
+
+    hierarchy = write(
+        "hierarchie-04.csv", rows_of(lor.HIERARCHY_FILE, lambda row: row[1].startswith("04"))
+    )
+    mss = write(
+        "mss2021-04.csv",
+        rows_of(lor.MONITORING_FILES[2021], lambda row: row[0].startswith("04")),
+    )
+    outlines = tmp_path / "plr-04.geojson"
+    data = json.loads(PLANUNGSRAEUME.read_text(encoding="utf-8"))
+    data["features"] = [
+        f for f in data["features"] if f["properties"]["lor_number"].startswith("04")
+    ]
+    outlines.write_text(json.dumps(data), encoding="utf-8")
+    return hierarchy, outlines, mss
 
 
 def run(command, *args):
@@ -46,11 +75,14 @@ def snapshot():
     )
 
 
-def test_a_fresh_database_has_5_prognoseraeume_11_bezirksregionen_53_planungsraeume():
+def test_district_04_has_its_bezirk_5_prognoseraeume_11_bezirksregionen_53_planungsraeume():
+    assert list(SocialSpace.objects.bezirke().values_list("lor_number", "name")) == [
+        ("04", "Charlottenburg-Wilmersdorf")
+    ]
     assert SocialSpace.objects.prognoseraeume().count() == 5
     assert SocialSpace.objects.bezirksregionen().count() == 11
     assert SocialSpace.objects.planungsraeume().count() == 53
-    assert SocialSpaceGeometry.objects.count() == 5 + 11 + 53
+    assert SocialSpaceGeometry.objects.count() == 1 + 5 + 11 + 53
 
 
 def test_mss_2021_has_52_valid_values_and_one_invalid():
@@ -95,39 +127,48 @@ def test_charlottenburg_nords_need_is_the_worst_class_of_its_planungsraeume():
     assert needs["044007"].planungsraeume == 4
 
 
-def test_running_the_loaders_twice_changes_nothing():
-    """The data migration loaded them once; the commands load them again: nothing changes."""
+def test_running_the_loaders_twice_changes_nothing(district_files):
+    """setup_district loaded them once; the commands load them again: nothing changes."""
+    hierarchy, outlines, mss = district_files
     before, counts = snapshot(), row_counts()
-    output = run("load_social_spaces", *ALL_SPACE_FILES, "--keep-names")
-    output += run("load_social_monitoring", str(MSS), "--year", "2021")
+    output = run("load_social_spaces", str(hierarchy), str(outlines), "--keep-names")
+    output += run("load_social_monitoring", str(mss), "--year", "2021")
+    output += run("setup_district", "04")
     assert snapshot() == before
     assert row_counts() == counts
-    assert output.count("0 neu, 0 geändert") == 5
+    assert output.count("0 neu, 0 geändert") == 6
     # Without --keep-names the GeoJSON's own name wins; a second run again changes nothing.
-    run("load_social_spaces", str(PLANUNGSRAEUME))
+    data = json.loads(outlines.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        if feature["properties"]["lor_number"] == "04300414":
+            feature["properties"]["name"] = "Schloßstraße"  # the MSS's spelling
+    outlines.write_text(json.dumps(data), encoding="utf-8")
+    run("load_social_spaces", str(outlines))
     assert SocialSpace.objects.get(lor_number="04300414").name == "Schloßstraße"
     renamed, counts = snapshot(), row_counts()
-    run("load_social_spaces", str(PLANUNGSRAEUME))
+    run("load_social_spaces", str(outlines))
     assert snapshot() == renamed
     assert row_counts() == counts
 
 
-def test_loading_into_an_empty_table_creates_every_space_and_value():
+def test_loading_into_an_empty_table_creates_every_space_and_value(district_files):
+    hierarchy, outlines, mss = district_files
     SocialMonitoring.objects.all().delete()
     SocialSpaceGeometry.objects.all().delete()
     SocialSpace.objects.planungsraeume().delete()
-    run("load_social_spaces", str(HIERARCHY), str(PLANUNGSRAEUME), "--keep-names")
-    run("load_social_monitoring", str(MSS), "--year", "2021")
+    run("load_social_spaces", str(hierarchy), str(outlines), "--keep-names")
+    run("load_social_monitoring", str(mss), "--year", "2021")
     assert SocialSpace.objects.planungsraeume().count() == 53
     assert SocialMonitoring.objects.filter(year=2021, is_valid=True).count() == 52
 
 
-def test_another_year_is_stored_beside_2021():
-    run("load_social_monitoring", str(MSS), "--year", "2023")
-    assert SocialMonitoring.objects.filter(year=2023).count() == 53
+def test_another_year_is_stored_beside_2021(district_files):
+    _hierarchy, _outlines, mss = district_files
+    run("load_social_monitoring", str(mss), "--year", "2025")
+    assert SocialMonitoring.objects.filter(year=2025).count() == 53
     assert SocialMonitoring.objects.filter(year=2021).count() == 53
     year, _needs = monitoring.needs([])
-    assert year == 2023
+    assert year == 2025
 
 
 @pytest.mark.parametrize(
@@ -195,7 +236,7 @@ def test_a_malformed_space_file_is_refused_with_a_german_message_and_changes_not
     path.write_text(content, encoding="utf-8")
     before, counts = snapshot(), row_counts()
     with pytest.raises(CommandError) as error:
-        run("load_social_spaces", str(HIERARCHY), str(path))
+        run("load_social_spaces", str(path))
     assert message in str(error.value)
     assert "Nichts geladen" in str(error.value)
     assert snapshot() == before
@@ -226,6 +267,24 @@ def test_a_malformed_mss_file_is_refused_and_changes_nothing(tmp_path, row, mess
     assert snapshot() == before
 
 
-def test_the_year_is_required():
+def test_the_year_is_required(district_files):
     with pytest.raises(CommandError):
-        run("load_social_monitoring", str(MSS))
+        run("load_social_monitoring", str(district_files[2]))
+
+
+def test_with_entfernen_spaces_missing_from_the_files_are_removed_or_archived(
+    district_files, jugendamt
+):
+    from tests.factories import MeasureFactory
+
+    hierarchy, _outlines, _mss = district_files
+    used = SocialSpace.objects.get(lor_number="04100102")
+    MeasureFactory(title="Kita-Sozialarbeit", lead=jugendamt, social_spaces=[used])
+    lines = hierarchy.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith(("plr,04100101", "plr,04100102"))]
+    hierarchy.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    output = run("load_social_spaces", str(hierarchy), "--entfernen")
+    assert "1 entfernt, 1 archiviert" in output
+    assert not SocialSpace.objects.filter(lor_number="04100101").exists()
+    used.refresh_from_db()
+    assert used.is_archived and used.measures.count() == 1

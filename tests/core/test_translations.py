@@ -150,6 +150,14 @@ def data_strings():
             ]
             for row in model.objects.values_list(*fields):
                 texts += [str(value) for value in row if value]
+    # The district's credit lines are data from its files (catalog.districts), as they are
+    # published, and so is every MSS year's source line built from them.
+    from praevention.catalog import districts, monitoring
+
+    texts += districts.facts()["credits"]
+    texts.append(districts.space_credit())
+    years = monitoring.needs_and_years([])[0]
+    texts += monitoring.sources(years.shown)
     for text in texts:
         found.add(" ".join(text.split()))
         found.update(" ".join(line.split()) for line in text.splitlines())

@@ -21,7 +21,11 @@ PUBLIC = {
     "healthz",
     "admin:login",
     "set_language",
+    # Token pages: the secret in the address is the authority; a wrong one answers 404.
+    "meetings:calendar_feed",
+    "meetings:unsubscribe",
 }
+TOKEN_PAGES = {"meetings:calendar_feed", "meetings:unsubscribe"}
 # The public HSDS API (issue #25): every route under this prefix answers anonymous GETs, and
 # only those (tests/api/test_http.py: nothing but GET, HEAD and OPTIONS; only public measures).
 PUBLIC_PREFIXES = ("api:",)
@@ -100,9 +104,13 @@ def test_anonymous_users_get_the_login_redirect_everywhere_else(client, name, ro
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_pages_answer_anonymous_users(client, name):
+def test_public_pages_answer_anonymous_users(client, name, secret):
     route = dict(ALL)[name]
     response = client.get(sample_url(route))
+    assert SECRET_TITLE.encode() not in response.content
+    if name in TOKEN_PAGES:
+        assert response.status_code == 404
+        return
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         # The reset confirmation with a fake token redirects to its own form, not to login.

@@ -7,7 +7,6 @@ from django.http import QueryDict
 
 from praevention.accounts.models import User
 from praevention.editions.services import edition_freeze
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_accessibility import DEMO_EMAIL, DEMO_PASSWORD, violations
 
 pytestmark = [
@@ -16,7 +15,7 @@ pytestmark = [
 ]
 
 
-def test_report_edition_and_funding_pages_are_accessible_and_keep_to_the_csp(page):  # noqa: F811
+def test_report_edition_and_funding_pages_are_accessible_and_keep_to_the_csp(page):
     call_command("seed_demo")
     by = User.objects.get(email=DEMO_EMAIL)
     first = edition_freeze(title="Jugendhilfeausschuss 12.03.2027", data=QueryDict(), by=by)

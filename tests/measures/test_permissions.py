@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from praevention.measures.models import Measure
+from tests.conftest import PERSONAS
 from tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,27 +21,6 @@ def jug_measure(jugendamt, gesundheitsamt):
 @pytest.fixture
 def archived_jug_measure(jugendamt):
     return MeasureFactory(title="Archivierte Maßnahme", lead=jugendamt, is_archived=True)
-
-
-PERSONAS = ["anonymous", "kernteam_other", "kernteam_own", "koordination", "admin"]
-
-
-@pytest.fixture
-def as_persona(client, request):
-    def login(persona):
-        users = {
-            "anonymous": None,
-            "kernteam_other": "kernteam_ges",
-            "kernteam_own": "kernteam_jug",
-            "koordination": "koordination",
-            "admin": "admin_user",
-        }
-        fixture = users[persona]
-        if fixture:
-            client.force_login(request.getfixturevalue(fixture))
-        return client
-
-    return login
 
 
 # (page, method) -> expected status per persona; 302 for anonymous is the login redirect.

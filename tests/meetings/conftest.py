@@ -1,30 +1,9 @@
-"""Shared fixtures of the meetings tests; the browser fixtures live with the browser tests."""
+"""Shared fixtures of the meetings tests (personas and `as_persona`: tests/conftest.py)."""
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401
 from tests.factories import MeasureFactory
 from tests.meetings.factories import CommentFactory, FollowUpFactory, MeetingFactory
-
-PERSONAS = ["anonymous", "kernteam_other", "kernteam_own", "koordination", "admin"]
-FIXTURES = {
-    "anonymous": None,
-    "kernteam_other": "kernteam_ges",
-    "kernteam_own": "kernteam_jug",
-    "koordination": "koordination",
-    "admin": "admin_user",
-}
-
-
-@pytest.fixture
-def as_persona(client, request):
-    def login(persona):
-        fixture = FIXTURES[persona]
-        if fixture:
-            client.force_login(request.getfixturevalue(fixture))
-        return client
-
-    return login
 
 
 @pytest.fixture

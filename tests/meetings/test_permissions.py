@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from praevention.measures.models import Measure
 from praevention.meetings.models import Comment, Decision, FollowUp, Meeting
+from tests.conftest import PERSONAS
 from tests.factories import UserFactory
-from tests.meetings.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

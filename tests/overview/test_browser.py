@@ -5,7 +5,6 @@ import pytest
 from django.core.management import call_command
 
 from praevention.network.models import Department
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_accessibility import DEMO_EMAIL, DEMO_PASSWORD, violations
 
 pytestmark = [
@@ -28,7 +27,7 @@ def pages():
     ]
 
 
-def test_overview_pages_are_accessible_and_keep_to_the_csp(page):  # noqa: F811
+def test_overview_pages_are_accessible_and_keep_to_the_csp(page):
     call_command("seed_demo")
     call_command("seed_synthetic", "--measures", "150")
     problems = []

@@ -59,16 +59,21 @@ def test_every_role_sees_the_map(client, persona, request):
 
 def test_every_planungsraum_is_a_link_with_its_status_and_supply(client, koordination, paul_hertz):
     client.force_login(koordination)
-    html = client.get(URL).content.decode()
+    html = client.get(URL, {"schicht": "status"}).content.decode()
     links = AREA_LINK.findall(html)
     assert len(links) == 53
     names = [name for _href, name in links]
-    assert "Planungsraum Paul-Hertz-Siedlung: Status sehr niedrig, 2 laufende Maßnahmen" in names
-    assert "Planungsraum Halensee: Status mittel, 1 laufende Maßnahme" in names
-    assert "Planungsraum Olympiagelände: Status hoch, 0 laufende Maßnahmen" in names
     assert (
-        "Planungsraum Güterbahnhof Grunewald: Status ungültig (unter 300 Einwohner), "
-        "0 laufende Maßnahmen"
+        "Planungsraum Paul-Hertz-Siedlung: Status sehr niedrig (MSS 2021), Kinderarmut 45,5 % "
+        "(2023), 2 laufende Maßnahmen"
+    ) in names
+    assert (
+        "Planungsraum Halensee: Status mittel (MSS 2021), Kinderarmut 11,1 % (2023), "
+        "1 laufende Maßnahme"
+    ) in names
+    assert (
+        "Planungsraum Güterbahnhof Grunewald: Status ungültig (unter 300 Einwohner) (MSS "
+        "2021), 0 laufende Maßnahmen"
     ) in names
     href = next(h for h, name in links if "Paul-Hertz" in name).replace("&amp;", "&")
     listed = client.get(href).context["page_obj"].object_list
@@ -77,11 +82,13 @@ def test_every_planungsraum_is_a_link_with_its_status_and_supply(client, koordin
 
 def test_the_map_states_mss_2021_its_source_the_lor_credit_and_a_legend(client, koordination):
     client.force_login(koordination)
-    html = client.get(URL).content.decode()
-    assert "MSS 2021" in html
-    assert "Monitoring Soziale Stadtentwicklung 2021, Senatsverwaltung für Stadtentwicklung" in html
+    html = client.get(URL, {"schicht": "status"}).content.decode()
+    assert "Status nach MSS 2021" in html
+    assert (
+        "Monitoring Soziale Stadtentwicklung 2021 (Daten vom 31.12.2020), Senatsverwaltung" in html
+    )
     assert "Amt für Statistik Berlin-Brandenburg, CC BY 3.0 DE" in html
-    assert "open-data-product-berlin-lor-geodata, CC BY 4.0" in html
+    assert "Umrisse vereinfacht" in html
     for label in ("1 – hoch", "2 – mittel", "3 – niedrig", "4 – sehr niedrig"):
         assert label in html
     # Colour is never the only signal: the needier classes are patterned.
@@ -104,20 +111,29 @@ def test_the_table_below_shows_the_same_figures(client, koordination, paul_hertz
     html = response.content.decode()
     table = html[html.index('id="map-table"') :]
     assert table.count("<tr>") == 1 + 53
-    assert re.search(r"04100102</span>Paul-Hertz-Siedlung</th>\s*<td>4 – sehr niedrig", table)
+    assert re.search(
+        r"04100102</span>Paul-Hertz-Siedlung</th>\s*<td[^>]*>50,6 %</td><td[^>]*>45,5 %</td>"
+        r"\s*<td[^>]*>34,9 %</td>\s*<td>4 – sehr niedrig",
+        table,
+    )
     by_number = {a.space.lor_number: a.running for a in district.areas}
     assert by_number["04100102"] == 2 and sum(by_number.values()) == 3
 
 
 def test_bezirksregionen_show_the_derived_need_and_the_rule(client, koordination, paul_hertz):
     client.force_login(koordination)
-    html = client.get(URL, {"ebene": "bezirksregionen"}).content.decode()
+    html = client.get(URL, {"ebene": "bezirksregionen", "schicht": "status"}).content.decode()
     names = [name for _href, name in AREA_LINK.findall(html)]
     assert len(names) == 11
-    assert (
-        "Bezirksregion Charlottenburg Nord: Status sehr niedrig (abgeleitet), "
-        "2 laufende Maßnahmen" in names
+    assert any(
+        name.startswith(
+            "Bezirksregion Charlottenburg Nord: Status sehr niedrig (MSS 2021) (abgeleitet), "
+            "Kinderarmut "
+        )
+        and name.endswith("(2023) (abgeleitet), 2 laufende Maßnahmen")
+        for name in names
     )
+    assert "nicht die amtlichen Regionalwerte" in html
     assert "die niedrigste Statusklasse (der höchste Bedarf) ihrer gültigen Planungsräume" in html
 
 
@@ -168,8 +184,11 @@ def _empty():
 def test_the_report_shows_the_map_and_its_xlsx_has_the_table(client, koordination, paul_hertz):
     client.force_login(koordination)
     html = client.get(reverse("overview:report")).content.decode()
-    assert "Karte: Bedarf (MSS 2021) und laufende Maßnahmen in den Planungsräumen" in html
-    assert 'aria-label="Planungsraum Paul-Hertz-Siedlung: Status sehr niedrig, 2 laufende' in html
+    assert "Karte: Kinderarmut (S4) 2023 und laufende Maßnahmen in den Planungsräumen" in html
+    assert (
+        'aria-label="Planungsraum Paul-Hertz-Siedlung: Kinderarmut 45,5 % (2023), Status '
+        "sehr niedrig (MSS 2021), 2 laufende" in html
+    )
     assert "Amt für Statistik Berlin-Brandenburg" in html
     book = load_workbook(BytesIO(client.get(reverse("overview:report_xlsx")).content))
     sheet = book["Karte"]
@@ -177,22 +196,37 @@ def test_the_report_shows_the_map_and_its_xlsx_has_the_table(client, koordinatio
     assert rows[0] == (
         "LOR-Nummer",
         "Planungsraum",
+        "Kinderarmut (S4) 2021, %",
+        "Kinderarmut (S4) 2023, %",
+        "Kinder Alleinerziehender (S2) 2023, %",
         "Status (MSS 2021)",
-        "Einwohner",
+        "Einwohner (2021)",
         "laufende Maßnahmen",
     )
-    assert ("04100102", "Paul-Hertz-Siedlung", "4 – sehr niedrig", 7855, 2) in rows
+    assert (
+        "04100102",
+        "Paul-Hertz-Siedlung",
+        50.6,
+        45.5,
+        34.9,
+        "4 – sehr niedrig",
+        7855,
+        2,
+    ) in rows
     assert sheet["A2"].data_type == "s"  # LOR numbers stay text with their leading zero
     credits = [row[0] for row in rows if row[0] and "Monitoring Soziale" in str(row[0])]
     assert credits == [
-        "MSS 2021: Monitoring Soziale Stadtentwicklung 2021, Senatsverwaltung für "
-        "Stadtentwicklung, Bauen und Wohnen Berlin."
+        "2021: S4 Kinderarmut, MSS-Statusindex: Monitoring Soziale Stadtentwicklung 2021 (Daten "
+        "vom 31.12.2020), Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen Berlin.",
+        "2023: S2 Kinder in Alleinerziehenden-Haushalten, S4 Kinderarmut: Monitoring Soziale "
+        "Stadtentwicklung 2023 (Daten vom 31.12.2022), Senatsverwaltung für Stadtentwicklung, "
+        "Bauen und Wohnen Berlin, Datenlizenz Deutschland – Namensnennung – Version 2.0.",
     ]
 
 
-def test_the_53_planungsraeume_are_projected_into_one_frame():
-    width, height, outlines = maps.outlines(SocialSpace.Level.PLANUNGSRAUM)
-    assert len(outlines) == 53
+def test_every_level_is_projected_into_one_frame():
+    width, height, outlines = maps.outlines()
+    assert len(outlines) == 1 + 5 + 11 + 53
     assert width == maps.WIDTH and 0 < height < 2 * width
     for outline in outlines.values():
         assert outline.path.startswith("M") and outline.path.endswith("Z")

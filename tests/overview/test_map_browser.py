@@ -3,7 +3,6 @@
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_accessibility import DEMO_EMAIL, DEMO_PASSWORD, violations
 
 pytestmark = [
@@ -12,7 +11,7 @@ pytestmark = [
 ]
 
 
-def test_the_map_is_accessible_keyboard_reachable_and_keeps_to_the_csp(page):  # noqa: F811
+def test_the_map_is_accessible_keyboard_reachable_and_keeps_to_the_csp(page):
     call_command("seed_demo")
     problems = []
     page.on(

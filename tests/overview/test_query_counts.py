@@ -18,20 +18,22 @@ pytestmark = pytest.mark.django_db
 # report) reads its spaces, their MSS values, the supply, the outlines' fingerprint and (uncached)
 # the outlines. A search ("q") adds three on PostgreSQL: the data version its matching ids are
 # cached under, and once per data version the catalogue names and the matching ids
-# (praevention/measures/search.py `found_ids`).
+# (praevention/measures/search.py `found_ids`). The district's name and credits are one query
+# when the cache is empty (catalog.districts.facts); the years' sources of need values one
+# (catalog.monitoring.sources) on the pages that show them.
 PAGES = {
-    reverse("overview:start"): 24,  # + meetings: person, Datenstand, 3 task lists with counts
-    reverse("overview:overview"): 16,
-    reverse("overview:matrix", args=["lebensphasen"]): 16,
-    reverse("overview:matrix", args=["sozialraeume"]): 16,
-    reverse("overview:matrix", args=["fachbereiche"]): 17,
-    reverse("overview:gaps"): 21,
+    reverse("overview:start"): 25,  # + meetings: person, Datenstand, 3 task lists with counts
+    reverse("overview:overview"): 17,
+    reverse("overview:matrix", args=["lebensphasen"]): 17,
+    reverse("overview:matrix", args=["sozialraeume"]): 17,
+    reverse("overview:matrix", args=["fachbereiche"]): 18,
+    reverse("overview:gaps"): 22,
     # The report adds the resources (3: totals, by funding source, by department) and the
     # editions offered for comparison (1); the XLSX only the resources. Both add the map;
     # the report page the Datenstand count.
-    reverse("overview:report"): 33,
-    reverse("overview:report_xlsx"): 31,
-    reverse("overview:map"): 18,
+    reverse("overview:report"): 35,
+    reverse("overview:report_xlsx"): 32,
+    reverse("overview:map"): 19,
 }
 
 

@@ -75,31 +75,6 @@ GOOD_PRACTICE = [
     "Belege für Wirkungen und Kosten",
 ]
 
-# LOR 2021: Prognoseraum (4 digits) > Bezirksregion (6 digits).
-SOCIAL_SPACES = [
-    ("0410", "Charlottenburg Nord", [("041001", "Charlottenburg Nord")]),
-    ("0420", "Charlottenburg West", [("042002", "Heerstraße"), ("042003", "Westend")]),
-    (
-        "0430",
-        "Charlottenburg Zentrum",
-        [
-            ("043004", "Schloss Charlottenburg"),
-            ("043005", "Mierendorffplatz"),
-            ("043006", "Otto-Suhr-Allee/Kantstraße"),
-        ],
-    ),
-    ("0440", "Wilmersdorf Süd", [("044007", "Grunewald"), ("044008", "Schmargendorf")]),
-    (
-        "0450",
-        "Wilmersdorf Zentrum",
-        [
-            ("045009", "Halensee"),
-            ("045010", "Lietzenburger Straße"),
-            ("045011", "Volkspark Wilmersdorf"),
-        ],
-    ),
-]
-
 
 def seed(apps, schema_editor):
     LifePhase = apps.get_model("catalog", "LifePhase")
@@ -108,7 +83,6 @@ def seed(apps, schema_editor):
     RiskFactor = apps.get_model("catalog", "RiskFactor")
     EvidenceLevel = apps.get_model("catalog", "EvidenceLevel")
     GoodPracticeCriterion = apps.get_model("catalog", "GoodPracticeCriterion")
-    SocialSpace = apps.get_model("catalog", "SocialSpace")
 
     for position, name, age_from, age_to in LIFE_PHASES:
         LifePhase.objects.update_or_create(
@@ -130,15 +104,8 @@ def seed(apps, schema_editor):
         )
     for position, name in enumerate(GOOD_PRACTICE, start=1):
         GoodPracticeCriterion.objects.update_or_create(name=name, defaults={"position": position})
-    for number, name, regions in SOCIAL_SPACES:
-        pgr, _ = SocialSpace.objects.update_or_create(
-            lor_number=number, defaults={"name": name, "level": "pgr", "parent": None}
-        )
-        for region_number, region_name in regions:
-            SocialSpace.objects.update_or_create(
-                lor_number=region_number,
-                defaults={"name": region_name, "level": "bzr", "parent": pgr},
-            )
+    # Social spaces are no longer seeded here: a district is set up on purpose
+    # (`manage.py setup_district`, issue #24); databases migrated before keep theirs.
 
 
 class Migration(migrations.Migration):

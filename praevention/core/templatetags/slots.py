@@ -1,6 +1,7 @@
 """`{% slot "name" %}`: renders what other apps registered for a place of the page (core.slots)."""
 
 from django import template
+from django.template import Engine
 from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,6 +16,6 @@ def slot(context: Context, name: str) -> SafeString:
     an empty string when none is registered. Each part is a template and escapes what it shows."""
     if name not in slots.SLOTS:
         raise template.TemplateSyntaxError(f"Unknown slot {name!r}.")
-    engine = context.template.engine
+    engine = context.template.engine if context.template else Engine.get_default()
     parts = (engine.get_template(part).render(context) for part in slots.templates(name))
     return mark_safe("".join(parts))

@@ -2,8 +2,9 @@
 
 The network is data, not code: `demo/data/demo-network.toml` holds it (see its header).
 Measures are written through `measures.services` like any edit in the browser, so the rules
-and the history are the same; the district's social spaces and MSS values come from the shipped
-official files (`catalog.lor`), loaded by a data migration and here again.
+and the history are the same; the district's social spaces and MSS values are set up before
+(`manage.py setup_district`, 04 when none is); in another district the demo's Charlottenburg-
+Wilmersdorf spaces are left out of the measures.
 
 Idempotent: every row is found by its natural key and written only when something differs, so a
 second run changes no row count in any table, not even in the history tables. The demo logins'
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from praevention.accounts import roles
 from praevention.accounts.models import User
-from praevention.catalog import lor
+from praevention.catalog import districts
 from praevention.catalog.models import (
     EvidenceLevel,
     FieldOfAction,
@@ -197,7 +198,10 @@ def _catalog(measures):
     return {
         "target_groups": _by_name(TargetGroup, names("target_groups")),
         "life_phases": _by_name(LifePhase, names("life_phases")),
-        "social_spaces": _by_name(SocialSpace, names("social_spaces"), key="lor_number"),
+        # The demo names Charlottenburg-Wilmersdorf's spaces; another district keeps none.
+        "social_spaces": SocialSpace.objects.in_bulk(
+            names("social_spaces"), field_name="lor_number"
+        ),
         "fields_of_action": _by_name(FieldOfAction, names("fields_of_action")),
         "strategic_goals": _by_name(StrategicGoal, names("strategic_goals"), key="title"),
         "good_practice_criteria": _by_name(GoodPracticeCriterion, names("good_practice")),
@@ -264,7 +268,7 @@ def write_measure(data, *, today, departments, persons, catalog, by):
     """
     values = _measure_values(data, today, persons, catalog)
     m2m = {
-        name: [catalog[name][key] for key in data.get(source, [])]
+        name: [catalog[name][key] for key in data.get(source, []) if key in catalog[name]]
         for name, source in (
             ("target_groups", "target_groups"),
             ("life_phases", "life_phases"),
@@ -325,12 +329,8 @@ class Command(BaseCommand):
 
     def seed(self):
         """Runs inside handle's transaction: on PostgreSQL the lead trigger checks at commit."""
-        # The district's official social spaces and MSS values (already there after migrate;
-        # loading again is a no-op, but restores them if someone deleted them).
-        try:
-            lor.load_district()
-        except lor.LoadError as error:
-            raise CommandError(str(error)) from error
+        if districts.current() is None:  # `make run` sets up $(DISTRICT) before
+            districts.setup_district("04")
         data = load_demo_data()
         today = timezone.localdate()
         departments = ensure_departments(data)

@@ -240,7 +240,7 @@ def region_weights(rng, regions):
     _year, needs = monitoring.needs(regions)
     classes = [needs[r.lor_number].status_class for r in regions]
     weights = [NEED_WEIGHTS.get(c, 2) * rng.uniform(0.4, 1.6) for c in classes]
-    high_need = [i for i, c in enumerate(classes) if (c or 0) >= monitoring.HIGH_NEED]
+    high_need = [i for i, r in enumerate(regions) if monitoring.is_high_need(needs[r.lor_number])]
     if len(high_need) > 1:
         weights[high_need[-1]] = 0.15
     return weights

@@ -1,4 +1,5 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Playwright driving Debian's Chromium against pytest-django's live server: the fixtures
+`browser` and `page`, for every test (a plugin named in tests/conftest.py's `pytest_plugins`)."""
 
 import os
 import shutil
