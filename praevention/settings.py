@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # Pages and exports of a logged-in user are never kept by browsers or proxies.
     "praevention.core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write that waited too long for a locked row: German 409 (core/locks.py).
+    "praevention.core.locks.LockWaitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -101,6 +103,9 @@ TEMPLATES = [
     },
 ]
 
+# A write waiting for a row lock (an import holds its rows until it commits) gives up after
+# this long with a German "please try again" instead of running into the statement timeout.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 if env("DATABASE_URL", default="") or not env("DATABASE_HOST", default=""):
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 else:
@@ -120,9 +125,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    # A runaway query is cancelled instead of holding a worker (and its locks) forever.
+    # A runaway query is cancelled instead of holding a worker (and its locks) forever, and
+    # no statement waits longer than DB_LOCK_TIMEOUT_MS for a lock (core/locks.py answers the
+    # request with a German 409; issue #28 fault 4: every write path, none can forget it).
     _DB_OPTIONS["options"] = (
-        f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)}"
+        f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)} "
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS}"
     )
     # A database that does not answer (stopped, network partition) fails a new connection
     # within seconds (libpq's connect_timeout covers the whole start-up), and an open one
@@ -135,9 +143,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _DB_OPTIONS["tcp_user_timeout"] = env.int("DB_TCP_USER_TIMEOUT_MS", default=10_000)
 # /healthz answers 503 when the database has not answered within this many seconds.
 HEALTHZ_TIMEOUT_S = env.float("HEALTHZ_TIMEOUT_S", default=3.0)
-# A write waiting for a row lock (an import holds its rows until it commits) gives up after
-# this long with a German "please try again" instead of running into the statement timeout.
-DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The overview's figures are cached per data version (praevention/core/dataversion.py):
