@@ -11,8 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 WORKDIR /app
 
 # pg_dump/pg_restore for `manage.py backup`/`restore`. The PDF report (Typst) sets its text in
-# DejaVu Sans and other scripts in Noto Sans, emoji in
-# Noto Color Emoji.
+# DejaVu Sans, other scripts in Noto Sans and emoji in Noto Color Emoji.
 RUN apt-get update && apt-get install -y --no-install-recommends \
       postgresql-client-17 fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*

@@ -48,7 +48,10 @@ run: install pdf-tools .env
 	@echo ""
 	@$(BIN)/python manage.py seed_demo --print-logins
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The worker for background downloads (core/jobs.py) runs beside the server and ends with it.
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; installed here when missing and running as root.
 browsers:

@@ -1,4 +1,4 @@
-"""Load test: gunicorn (2 workers) on PostgreSQL, 50 logged-in clients for 30 s, loopback only.
+"""Load test: gunicorn on PostgreSQL, logged-in clients for 30 s, loopback only.
 
 Run on a database that holds the synthetic data set, e.g. with the throwaway cluster:
 
@@ -8,9 +8,18 @@ Run on a database that holds the synthetic data set, e.g. with the throwaway clu
         .venv/bin/python manage.py seed_synthetic --measures 20000 &&
         .venv/bin/python bench/load.py'
 
-It starts gunicorn itself on 127.0.0.1, logs 50 sessions in as the demo coordinator, and
+It starts gunicorn itself on 127.0.0.1, logs the clients in as the demo coordinator, and
 requests list, detail and overview pages in a closed loop. Bounded in time and count; it
 only ever talks to 127.0.0.1. Prints requests/s, p50/p95/p99 latency and the error count.
+
+`--heavy` (issue #28: 20 clients, 30 s, 20,000 measures, 3 workers) also runs what costs the
+most at once: the demo core-team account downloads the list's exports of every measure in a
+loop (HSDS JSON, CSV, XLSX; the XLSX is made by a `manage.py db_worker` started here), and
+an import of 5,000 rows (`bench/import.py`, previewed and confirmed) runs beside them. The
+clients are the colleagues: printed are their slowest page, the 5xx count of everyone, and
+how often the exporting account was told to wait (429).
+
+    .venv/bin/python bench/load.py --clients 20 --workers 3 --heavy
 """
 
 import argparse
@@ -44,8 +53,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def sessions(count):
-    """Session cookies for `count` logged-in browsers of the demo coordinator."""
+def sessions(count, email="koordination@demo.praeventionsnetz.de"):
+    """Session cookies for `count` logged-in browsers of the demo account `email`."""
     import django
 
     django.setup()
@@ -55,7 +64,7 @@ def sessions(count):
 
     from praevention.accounts.models import User
 
-    user = User.objects.get(email="koordination@demo.praeventionsnetz.de")
+    user = User.objects.get(email=email)
     cookies = []
     for _ in range(count):
         store = SessionStore()
@@ -87,6 +96,35 @@ def wait_until_up(port, timeout=60):
     raise SystemExit("gunicorn did not come up")
 
 
+def heavy_downloads(port, cookie, stop_at, results, lock):
+    """One account exports every measure again and again; records (format, seconds, status)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    formats = ["json", "csv", "xlsx"]
+    turn = 0
+    while time.monotonic() < stop_at:
+        fmt = formats[turn % len(formats)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            conn.request(
+                "GET",
+                f"/austausch/export/{fmt}/?archived=all",
+                headers={"Cookie": cookie, "Host": "localhost"},
+            )
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        with lock:
+            results.append((fmt, time.perf_counter() - started, status))
+        if status == 429:
+            time.sleep(1)
+    conn.close()
+
+
 def client(port, cookie, paths, stop_at, results, lock, think):
     rng = random.Random(cookie)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -102,9 +140,9 @@ def client(port, cookie, paths, stop_at, results, lock, think):
             conn.request("GET", path, headers={"Cookie": cookie, "Host": "localhost"})
             response = conn.getresponse()
             response.read()
-            ok = response.status == 200
+            ok = response.status
         except (OSError, http.client.HTTPException):
-            ok = False
+            ok = 0
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         elapsed = time.perf_counter() - started
@@ -123,6 +161,7 @@ def percentile(values, p):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--heavy", action="store_true", help="exports and an import run beside")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -140,6 +179,7 @@ def main():
         [python, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True
     )
     cookies = sessions(args.clients)
+    heavy_cookie = sessions(1, email="kernteam@demo.praeventionsnetz.de")[0]
     ids = measure_ids()
     from django.db import connection
 
@@ -160,6 +200,11 @@ def main():
         ],
         cwd=ROOT,
     )
+    helpers = []
+    if args.heavy:
+        helpers.append(
+            subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"], cwd=ROOT)
+        )
     try:
         wait_until_up(port)
         paths = [
@@ -176,6 +221,15 @@ def main():
             )
             for c in cookies
         ]
+        heavy = []
+        if args.heavy:
+            threads.append(
+                threading.Thread(
+                    target=heavy_downloads, args=(port, heavy_cookie, stop_at, heavy, lock)
+                )
+            )
+            # 5,000 rows previewed and confirmed while the others click (it writes measures).
+            helpers.append(subprocess.Popen([python, "bench/import.py"], cwd=ROOT))
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -185,9 +239,13 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        for helper in helpers:
+            helper.terminate()
+            helper.wait(timeout=30)
 
     times = [elapsed * 1000 for _, elapsed, _ in results]
-    errors = sum(1 for *_, ok in results if not ok)
+    errors = sum(1 for *_, status in results if status != 200)
+    server_errors = sum(1 for *_, status in results + heavy if status >= 500 or status == 0)
     print(
         f"database: {vendor}; gunicorn workers: {args.workers}; clients: {args.clients}; "
         f"think time: {args.think:.1f} s; "
@@ -202,6 +260,16 @@ def main():
                 f"{percentile(subset, 95):8.1f} {percentile(subset, 99):8.1f}"
             )
     print(f"requests/s: {len(results) / duration:.1f}; errors: {errors}")
+    if args.heavy:
+        for fmt in ("json", "csv", "xlsx"):
+            done = [(e, st) for f, e, st in heavy if f == fmt]
+            shown = ", ".join(f"{st} in {e:.1f} s" for e, st in done)
+            print(f"export {fmt}: {shown or 'none started'}")
+        print(
+            f"colleagues' slowest page: {max(times) / 1000:.2f} s (target < 5 s); "
+            f"5xx or no answer, all: {server_errors} (target 0); "
+            f"exporter told to wait (429): {sum(1 for *_, st in heavy if st == 429)}"
+        )
 
 
 if __name__ == "__main__":

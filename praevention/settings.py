@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "praevention.api",
     # The composition root (demo data for every app): imports all, imported by none.
     "praevention.demo",
+    # The database backend of the tasks framework and its worker, `manage.py db_worker`.
+    "django_tasks_db",
 ]
+if django.VERSION < (6, 0):  # Django 5.2: the framework is the django-tasks backport
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     # /healthz for the container's health check, which asks for host "localhost".
@@ -260,6 +264,17 @@ DISTRICT_NAME = env("DISTRICT_NAME", default="")
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # upload cap of imports
 
+# Heavy downloads (the list's exports, the report's XLSX) one account may run at once
+# (core/downloads.py); one more gets a German 429. A slot whose worker died is freed after
+# DOWNLOAD_SLOT_SECONDS.
+DOWNLOADS_PER_USER = env.int("DOWNLOADS_PER_USER", default=2)
+DOWNLOAD_SLOT_SECONDS = env.int("DOWNLOAD_SLOT_SECONDS", default=600)
+# A list XLSX of more measures than this is made in the background (core/jobs.py) with a
+# progress page; smaller ones are downloaded at once.
+EXPORT_XLSX_DIRECT_MAX = env.int("EXPORT_XLSX_DIRECT_MAX", default=2_000)
+# Background work: Django's tasks framework (django.tasks; on Django 5.2 the django-tasks
+# backport) with the database backend; `python manage.py db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The public HSDS 3.0 API under /api/hsds/ (issue #25). Only measures a coordinator marked
 # "öffentlich" appear; the budget only when the network opts in.
 HSDS_PUBLISH_BUDGET = env.bool("HSDS_PUBLISH_BUDGET", default=False)
@@ -313,10 +328,11 @@ STATEMENTS = {
     ),
     "privacy_retention": env(
         "PRIVACY_RETENTION",
-        default="Ihr Konto und Ihre Angaben bleiben gespeichert, solange Sie im Netzwerk "
-        "mitarbeiten; nach Ihrem Ausscheiden deaktiviert die Koordination das Konto und "
-        "löscht es spätestens nach 12 Monaten. Der Änderungsverlauf der Maßnahmen nennt Sie "
-        "als Bearbeiterin oder Bearbeiter, solange die Maßnahme gespeichert ist.",
+        default="Ihr Konto und Ihr Profil bleiben gespeichert, solange Sie im Netzwerk "
+        "mitarbeiten; beim Ausscheiden deaktiviert oder löscht die Koordination das Konto. "
+        "Der Änderungsverlauf einer Maßnahme nennt Sie, solange die Maßnahme gespeichert ist. "
+        "Fehlgeschlagene Anmeldeversuche werden nach Ablauf der Sperrfrist nicht mehr "
+        "berücksichtigt. Sitzungs-Cookies enden mit der Abmeldung oder nach zwei Wochen.",
     ),
 }
 

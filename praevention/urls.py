@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from praevention.core.views import healthz
+from praevention.core.views import accessibility, healthz, privacy
 from praevention.network.views import department_colours
 
 admin.site.site_header = _("Präventionsnetz – Verwaltung")
@@ -19,8 +19,12 @@ urlpatterns = [
     path("massnahmen/", include("praevention.measures.urls")),
     path("austausch/", include("praevention.exchange.urls")),
     path("berichte/", include("praevention.editions.urls")),
+    path("downloads/", include("praevention.core.urls")),
     path("", include("praevention.meetings.urls")),
     path("healthz", healthz, name="healthz"),
+    # Statements every public body publishes; readable without login.
+    path("barrierefreiheit/", accessibility, name="accessibility"),
+    path("datenschutz/", privacy, name="privacy"),
     # The language can be chosen on the login page too.
     path("sprache/", login_not_required(set_language), name="set_language"),
     path("fachbereiche.css", department_colours, name="department_colours"),

@@ -3,6 +3,8 @@
 The browser fixtures (`browser`, `page`) come from tests/browser/fixtures.py for every test.
 """
 
+from importlib.util import find_spec
+
 import pytest
 
 from praevention.accounts import roles
@@ -21,6 +23,8 @@ PERSONA_FIXTURES = {
     "koordination": "koordination",
     "admin": "admin_user",
 }
+# Django 6 ships the tasks framework; on Django 5.2 it is the django-tasks backport.
+TASKS_PACKAGE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -88,6 +92,10 @@ def _test_settings(settings):
     settings.RESET_LIMIT_PER_ADDRESS = 10_000
     # The test client and live server speak plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    # Background jobs run at once, inside the request (tests/core/test_jobs.py runs the worker).
+    settings.TASKS = {
+        "default": {"BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"}
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

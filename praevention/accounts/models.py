@@ -35,7 +35,7 @@ class UserManager(BaseUserManager["User"]):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
-    def by_email(self, address: object) -> "models.QuerySet[User]":
+    def by_email(self, address: str | None) -> "models.QuerySet[User]":
         """The accounts (zero or one) whose address has the canonical form of `address`: the
         one lookup by e-mail address (login, reset, admin, seeding)."""
         return self.filter(email_canonical=canonical_email(address))

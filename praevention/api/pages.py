@@ -206,15 +206,19 @@ def _public_ids() -> dict[str, int]:
 
 
 def _services(
-    queryset: MeasureQuerySet, offset: int = 0, limit: int | None = None
+    queryset: MeasureQuerySet, offset: int = 0, limit: int | None = None, *, full: bool = True
 ) -> Iterable[tuple[Measure, dict[str, Any]]]:
-    """(measure, its public service) for `queryset[offset:offset + limit]`."""
-    rows = queryset.with_relations().with_changed_at()
+    """(measure, its public service) for `queryset[offset:offset + limit]`; fully nested or
+    the one-to-one fields only (`full=False`, fewer relations read)."""
+    rows = (queryset.with_relations() if full else queryset.for_service_list()).with_changed_at()
     if limit is not None:
         rows = rows[offset : offset + limit]
     for measure in rows:
         # `changed_at` is the annotation of `with_changed_at` above.
-        yield measure, public_service(measure, changed_at=getattr(measure, "changed_at", None))
+        yield (
+            measure,
+            public_service(measure, full=full, changed_at=getattr(measure, "changed_at", None)),
+        )
 
 
 def service(service_id: str) -> dict[str, Any]:
@@ -298,7 +302,7 @@ def service_list(query: QueryDict) -> dict[str, Any]:
     fields = MINIMAL_FIELDS if minimal else None if full else SERVICE_LIST_FIELDS
 
     def contents(offset: int, limit: int) -> list[dict[str, Any]]:
-        rows = _services(found, offset, limit)
+        rows = _services(found, offset, limit, full=full)
         if fields is None:
             return [item for _measure, item in rows]
         return [{k: item[k] for k in fields if k in item} for _measure, item in rows]
@@ -337,7 +341,7 @@ def _with_services(departments: list[Department], full_service: bool) -> list[di
         participations__department__in=departments,
     )
     by_department: dict[int, list[dict[str, Any]]] = {d.pk: [] for d in departments}
-    for measure, item in _services(measures.order_by("pk")):
+    for measure, item in _services(measures.order_by("pk"), full=full_service):
         lead = measure.lead_department
         if lead is None or lead.pk not in by_department:
             continue

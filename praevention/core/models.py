@@ -1,4 +1,8 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,3 +50,72 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class DownloadSlot(models.Model):
+    """A heavy download in progress: a user may hold DOWNLOADS_PER_USER of them at once.
+
+    A row, not a cache entry, so that no eviction can hand out more (issue #28, items 3 and
+    6). `expires_at` frees a slot whose worker died without releasing it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_slots"
+    )
+    exporter = models.CharField(_("Download"), max_length=64)
+    started_at = models.DateTimeField(_("begonnen am"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("läuft ab am"))
+
+    class Meta:
+        verbose_name = _("laufender Download")
+        verbose_name_plural = _("laufende Downloads")
+        indexes = [models.Index(fields=["user", "expires_at"], name="core_slot_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.exporter} ({self.user_id})"
+
+
+class ExportJob(models.Model):
+    """A download made in the background (`core.jobs`): its progress, then its file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("fertig")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    exporter = models.CharField(_("Download"), max_length=64)
+    params = models.TextField(_("Auswahl"), blank=True)
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("erledigt"), default=0)
+    total = models.PositiveIntegerField(_("insgesamt"), null=True, blank=True)
+    content = models.BinaryField(_("Datei"), null=True, blank=True)
+    slot = models.ForeignKey(DownloadSlot, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Download im Hintergrund")
+        verbose_name_plural = _("Downloads im Hintergrund")
+
+    def __str__(self) -> str:
+        return f"{self.exporter} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:export_job", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        """How far it is, 0–100; 0 while the size is not known yet."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)

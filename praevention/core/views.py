@@ -3,13 +3,21 @@ import threading
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from praevention.core import exporters
+from praevention.core.models import ExportJob
 
 # The check still running from an earlier request (a frozen database): not started twice.
 _running_check = None
@@ -80,3 +88,72 @@ def bad_request(request, exception=None):
     elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
         message = _("Die Anfrage enthält zu viele Felder oder Dateien.")
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def _own_job(request, pk):
+    """The user's own background download; anyone else's is a 404, not a 403 (its id says
+    nothing to them)."""
+    job = get_object_or_404(ExportJob.objects.defer("content"), pk=pk, user_id=request.user.pk)
+    if not exporters.get(job.exporter).allowed(request.user):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    return job
+
+
+@require_GET
+def export_job(request, pk):
+    """A background download's progress; the page reloads itself until the file is ready."""
+    job = _own_job(request, pk)
+    return render(
+        request,
+        "core/export_job.html",
+        {"job": job, "exporter": exporters.get(job.exporter), "Status": ExportJob.Status},
+    )
+
+
+@require_GET
+def export_job_file(request, pk):
+    """The finished file of a background download; 404 until it is ready."""
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    exporter = exporters.get(job.exporter)
+    response = HttpResponse(bytes(content), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}.{exporter.extension}"'
+    return response
+
+
+def _statement_context():
+    """The district's statement texts (`settings.STATEMENTS`), with the known limitations
+    as a list and the date of the last check as a date."""
+    import datetime
+
+    statements = dict(settings.STATEMENTS)
+    try:
+        checked_on = datetime.date.fromisoformat(statements["accessibility_checked_on"])
+    except (TypeError, ValueError):
+        checked_on = None
+    extra = [
+        line.strip()
+        for line in (statements.get("accessibility_limitations") or "").splitlines()
+        if line.strip()
+    ]
+    return {"statements": statements, "checked_on": checked_on, "extra_limitations": extra}
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    """Erklärung zur Barrierefreiheit (BIKTG Bln, BITV 2.0), following Berlin's model:
+    conformance status, known limitations, the last check, feedback contact, enforcement and
+    arbitration. Public: every public body publishes it for its web applications."""
+    return render(request, "core/accessibility.html", _statement_context())
+
+
+@login_not_required
+@require_GET
+def privacy(request):
+    """Datenschutzhinweise for the staff whose names and contacts the app stores (Art. 13
+    DSGVO): what is stored, why, how long, who to ask. Public, so it can be read before the
+    first login."""
+    return render(request, "core/privacy.html", _statement_context())

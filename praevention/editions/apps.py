@@ -8,8 +8,9 @@ class EditionsConfig(AppConfig):
 
     def ready(self) -> None:
         from praevention.accounts.policy import register_ability
-        from praevention.core import slots
+        from praevention.core import exporters, slots
         from praevention.editions import comparison, policy
+        from praevention.editions.views import EXPORTERS
         from praevention.overview.extensions import register_report_extension
 
         register_ability("can_freeze", policy.can_freeze)
@@ -17,3 +18,5 @@ class EditionsConfig(AppConfig):
         register_report_extension(comparison.ReportComparison())
         slots.register(slots.REPORT_ACTIONS, "editions/_report_actions.html")
         slots.register(slots.REPORT_SECTIONS, "editions/_report_progress.html")
+        for exporter in EXPORTERS:
+            exporters.register(exporter)

@@ -1,13 +1,16 @@
 """Frozen report editions: list, freeze, reopen, download, compare and withdraw."""
 
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from praevention.accounts.policy import allowed_if
+from praevention.core import exporters
+from praevention.core.exporters import Exporter
 from praevention.editions import comparison, policy, services
 from praevention.editions.forms import FreezeForm, WithdrawForm
 from praevention.editions.models import Edition
@@ -88,25 +91,54 @@ def detail(request, pk):
     )
 
 
-def _download(edition, content, content_type, extension):
-    response = HttpResponse(bytes(content), content_type=content_type)
-    filename = f"praeventionsnetz-bericht-{edition.created_at:%Y-%m-%d}-{edition.pk}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _stored_pdf(edition):
+    return bytes(edition.pdf)
+
+
+def _stored_xlsx(edition):
+    return bytes(edition.xlsx)
+
+
+# The frozen files, exactly as they were made; registered in EditionsConfig.ready().
+EXPORTERS = (
+    Exporter(
+        key="edition.pdf",
+        label=_lazy("Ausgabe als PDF"),
+        content_type=pdf.PDF_CONTENT_TYPE,
+        extension="pdf",
+        render=_stored_pdf,
+        allowed=policy.can_view,
+    ),
+    Exporter(
+        key="edition.xlsx",
+        label=_lazy("Ausgabe als Tabelle (XLSX)"),
+        content_type=exports.XLSX_CONTENT_TYPE,
+        extension="xlsx",
+        render=_stored_xlsx,
+        allowed=policy.can_download_xlsx,
+    ),
+)
+
+
+def _download(request, pk, key):
+    """The view's decorator asks the same predicate as `exporter.allowed`."""
+    exporter = exporters.get(key)
+    stored = exporter.extension  # the file's field: Edition.pdf or Edition.xlsx
+    edition = get_object_or_404(Edition.objects.only("pk", "created_at", stored), pk=pk)
+    filename = f"praeventionsnetz-bericht-{edition.created_at:%Y-%m-%d}-{edition.pk}"
+    return exporter.response(edition, filename=filename)
 
 
 @allowed_if(policy.can_view)
 def edition_pdf(request, pk):
     """The PDF exactly as it was made when the report was frozen."""
-    edition = get_object_or_404(Edition.objects.only("pk", "created_at", "pdf"), pk=pk)
-    return _download(edition, edition.pdf, pdf.PDF_CONTENT_TYPE, "pdf")
+    return _download(request, pk, "edition.pdf")
 
 
 @allowed_if(policy.can_download_xlsx)
 def edition_xlsx(request, pk):
     """The spreadsheet exactly as it was made; coordinators only, as for the live report."""
-    edition = get_object_or_404(Edition.objects.only("pk", "created_at", "xlsx"), pk=pk)
-    return _download(edition, edition.xlsx, exports.XLSX_CONTENT_TYPE, "xlsx")
+    return _download(request, pk, "edition.xlsx")
 
 
 @require_POST

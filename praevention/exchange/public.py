@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from praevention.exchange.columns import german
-from praevention.exchange.exporting import hsds_organization, hsds_service
+from praevention.exchange.exporting import hsds_organization, hsds_service, hsds_service_summary
 from praevention.measures.models import Measure
 from praevention.network.models import Department
 
@@ -104,12 +104,15 @@ def _pick(value: Any, whitelist: Any) -> Any:
 def public_service(
     measure: Measure,
     *,
+    full: bool = True,
     changed_at: datetime.datetime | None = None,
     budget: bool | None = None,
 ) -> dict[str, Any]:
     """One public measure as an HSDS 3.0 service, only with the whitelisted fields (a dict).
 
-    `measure` loaded with `with_relations()` (nothing more is read: no contact person).
+    `full`: fully nested (`hsds_service`, the measure loaded with `with_relations()`; no
+    contact person is read), else its one-to-one fields and organization
+    (`hsds_service_summary`, loaded with `for_service_list()`).
     `changed_at`: its last change as `MeasureQuerySet.with_changed_at` finds it (fields,
     links, participations, publication), sent as `last_modified`; default `updated_at`.
     `budget`: whether the budget (`x_praeventionsnetz.budget_eur`, Euro per year as a decimal
@@ -119,7 +122,7 @@ def public_service(
     if budget is None:
         budget = settings.HSDS_PUBLISH_BUDGET
     with german():
-        service = hsds_service(measure, contacts=False)
+        service = hsds_service(measure, contacts=False) if full else hsds_service_summary(measure)
     public = _pick(service, SERVICE)
     if changed_at is not None:
         public["last_modified"] = changed_at.isoformat()

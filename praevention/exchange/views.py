@@ -4,10 +4,11 @@ import base64
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praevention.accounts.policy import require
+from praevention.core import downloads, exporters, jobs
 from praevention.core.dataversion import current_token
+from praevention.core.exporters import InvalidSelection
 from praevention.core.text import match_key
 from praevention.exchange import exporting, importing, policy
 from praevention.exchange.columns import (
@@ -29,48 +32,38 @@ from praevention.exchange.columns import (
 from praevention.exchange.forms import ImportUploadForm, SizeLimitHandler, too_big_message
 from praevention.exchange.models import ColumnMapping, ValueMapping, headers_key
 from praevention.exchange.reading import FileRejected, read_table
-from praevention.measures.filters import MeasureFilter
 
 SESSION_KEY = "exchange_import"
 MAX_SHOWN_ERRORS = 500
 # The preview lists this many rows; the counts above it cover all.
 MAX_SHOWN_ROWS = 500
 TABLE_CACHE_SECONDS = 30 * 60
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _attachment(response, extension):
-    name = f"massnahmen-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _filename():
+    return f"massnahmen-{timezone.localdate():%Y-%m-%d}"
 
 
 @require_GET
 def export(request, fmt):
-    """The list's filters decide what is exported: the same measures, all pages of them."""
-    if fmt not in ("csv", "xlsx", "json"):
+    """The list's filters decide what is exported: the same measures, all pages of them.
+
+    CSV and JSON stream; an XLSX of more than EXPORT_XLSX_DIRECT_MAX measures is made in the
+    background (`core.jobs`) and the user follows its progress. Each takes one of the user's
+    download slots (`core.downloads`): one too many is a German 429.
+    """
+    exporter = exporters.find(f"measures.{fmt}")
+    if exporter is None or fmt == "template":
         raise Http404
     require(policy.can_export(request.user))
-    filterset = MeasureFilter(request.GET, queryset=MeasureFilter.base_queryset().with_relations())
-    if filterset.errors:
-        return HttpResponse(
-            _("Die Filter sind ungültig; bitte in der Liste prüfen."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    measures = list(filterset.qs)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exporting.csv_lines(measures), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(exporting.xlsx_bytes(measures), content_type=XLSX_TYPE)
-    else:
-        response = JsonResponse(
-            exporting.hsds_document(measures),
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
-        )
-    return _attachment(response, fmt)
+    try:
+        measures = exporting.select_measures(request.GET)
+    except InvalidSelection as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "xlsx" and (total := measures.count()) > settings.EXPORT_XLSX_DIRECT_MAX:
+        job = jobs.start(request.user, exporter, request.GET, filename=_filename(), total=total)
+        return downloads.too_many() if job is None else redirect(job)
+    return downloads.download(request.user, exporter, measures, filename=_filename())
 
 
 def _render_form(request, form, status=200, error=None):
@@ -462,6 +455,4 @@ def import_confirm(request):
 def import_template(request):
     """ "Vorlage herunterladen": the headers, an example row, hints and drop-down lists."""
     require(policy.can_import(request.user))
-    response = HttpResponse(exporting.template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmen.xlsx"'
-    return response
+    return exporters.get("measures.template").response(None, filename="vorlage-massnahmen")

@@ -417,4 +417,5 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "updated_at"]
     search_fields = ["terms"]
+    ordering = ["terms"]
     fields = ["terms"]

@@ -242,6 +242,13 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             Participation.lead_first_prefetch(), *Measure.M2M_FIELDS
         )
 
+    def for_service_list(self) -> "MeasureQuerySet":
+        """What a list of HSDS services shows of each measure (`hsds_service_summary`): the
+        lead department, target groups and life phases, in three queries besides its own."""
+        return self.prefetch_related(
+            Participation.lead_first_prefetch(), "target_groups", "life_phases"
+        )
+
     def for_detail(self) -> "MeasureQuerySet":
         """One measure's page: participations and catalogue links are read when shown.
 

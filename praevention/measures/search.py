@@ -76,10 +76,12 @@ SQUASH_FUNCTION = "praevention_squash"
 # What splits a compound or a gender form ("Eltern-Kind-Gruppe", "Schüler:innen",
 # "Schüler*innen", "Kinder- und Jugend…"): left out by `squash` and `praevention_squash`.
 SEPARATORS = re.compile(r"[-\s‐‑–—:*_·/'’.]+")
-# A query word (written together or apart) is looked for inside the squashed title, summary
-# and description from this length on: a shorter one ("ESU") would be found across words
-# and inside others ("Besuch").
-SQUASH_MIN_LENGTH = 6
+# A word typed together is also looked for inside the squashed title, summary and
+# description (to find it written apart) from this many letters on: a compound, not a short
+# word that the full text and the substring search find anyway ("Elternkindgruppe" is 16
+# letters, "Schüler" 7). A shorter one would be found across words and inside others, and
+# each squashed search costs a trigram index scan with a recheck of the text.
+SQUASH_MIN_LENGTH = 10
 # A word as typed, with the parts of a compound or gender form it is written with.
 TOKEN = re.compile(r"\w+(?:[-:*_·/]\w+)*", re.UNICODE)
 # Gender forms of a word: "Schüler:innen", "Schüler*innen", "Schüler_innen", "Schüler/innen",
@@ -220,7 +222,8 @@ def _alternative(text: str) -> Alternative:
     words = tuple(
         word[:MAX_TERM_LENGTH] for word in WORD.findall(text) if fold(word) not in STOP_WORDS
     )
-    return Alternative(words or (text,), squash(text))
+    squashed = squash(text)
+    return Alternative(words or (text,), squashed if len(squashed) >= SQUASH_MIN_LENGTH else "")
 
 
 def _gender_base(token: str) -> str | None:

@@ -228,7 +228,7 @@ def publish(request):
     """Coordinators mark the chosen measures "öffentlich" for the HSDS API, or take the mark
     back (`public` = 1 or 0), from the list in bulk or from a measure's page. Raises no
     version: an edit open meanwhile saves without a conflict."""
-    policy.require(policy.can_publish(request.user))
+    require(policy.can_publish(request.user))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("measures:list")

@@ -4,8 +4,13 @@ Every cell is written through `praevention.core.spreadsheets`, so a measure titl
 `=HYPERLINK(…)` stays text in a committee member's Excel (issue #12, fault 2).
 """
 
+import datetime
+from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from praevention.core.exporters import Exporter, InvalidSelection
 from praevention.core.spreadsheets import append_row, set_cell
+from praevention.overview import pages, pdf, policy
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -128,9 +135,8 @@ def _matrix_sheet(workbook, matrix):
     return sheet
 
 
-def report_workbook(report, *, now, title=""):
-    """The report's content as XLSX bytes; `title` names a frozen edition on the cover."""
-    workbook = Workbook()
+def _cover(workbook, report, *, now, title):
+    """The first sheet: what the report is, when it was made, what it counts and selects."""
     cover = workbook.active
     cover.title = _("Bericht")
     append_row(cover, [_("Präventionsnetz: Überschneidungen und Lücken")])
@@ -151,11 +157,11 @@ def report_workbook(report, *, now, title=""):
         append_row(cover, [label, value])
     cover.column_dimensions["A"].width = 40
     cover.column_dimensions["B"].width = 60
+    return cover
 
-    for matrix in report["matrices"]:
-        _matrix_sheet(workbook, matrix)
 
-    radar = report["radar"]
+def _chain_sheets(workbook, radar):
+    """The gap radar's prevention chain, need against supply, and goals without a measure."""
     _sheet(
         workbook,
         _("Präventionskette"),
@@ -200,6 +206,10 @@ def report_workbook(report, *, now, title=""):
         [_("Handlungsfeld"), _("Strategisches Ziel")],
         [[goal.field_of_action.name, goal.title] for goal in radar["goals"]],
     )
+
+
+def _expiry_sheets(workbook, radar):
+    """Measures running out, and the cells whose every running measure runs out."""
     _sheet(
         workbook,
         _("Auslaufende Maßnahmen"),
@@ -228,6 +238,10 @@ def report_workbook(report, *, now, title=""):
             for group, cell in radar["expiring_cells"]
         ],
     )
+
+
+def _funding_sheets(workbook, report):
+    """Budgets by funding source and by lead department."""
     funding_header = [
         _("Maßnahmen"),
         _("Budget (€/Jahr)"),
@@ -252,7 +266,73 @@ def report_workbook(report, *, now, title=""):
             for row in report["funding_departments"]
         ],
     )
+
+
+def report_workbook(report, *, now, title=""):
+    """The report's content as XLSX bytes; `title` names a frozen edition on the cover.
+
+    Sheets: the cover, one per matrix, the gap radar's (chain, need, goals, expiring), the
+    funding tables and the map's table.
+    """
+    workbook = Workbook()
+    _cover(workbook, report, now=now, title=title)
+    for matrix in report["matrices"]:
+        _matrix_sheet(workbook, matrix)
+    _chain_sheets(workbook, report["radar"])
+    _expiry_sheets(workbook, report["radar"])
+    _funding_sheets(workbook, report)
     _map_sheet(workbook, report["district_map"])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """What a report download is made of: the page's figures (`pages.report_page`), the
+    moment it is made, and an edition's title (empty for the live report)."""
+
+    report: dict[str, Any]
+    now: datetime.datetime
+    title: str = ""
+
+
+def select_report(params: QueryDict) -> ReportFile:
+    """The live report for the selection in `params`, made now; InvalidSelection (German)
+    when the selection is invalid."""
+    report = pages.report_page(params)
+    if report["scope"].invalid:
+        raise InvalidSelection(_("Die Auswahl ist ungültig; bitte im Bericht prüfen."))
+    return ReportFile(report, now=timezone.localtime())
+
+
+def _workbook(subject: ReportFile) -> bytes:
+    return report_workbook(subject.report, now=subject.now, title=subject.title)
+
+
+def _pdf(subject: ReportFile) -> bytes:
+    return pdf.report_pdf(subject.report, now=subject.now, title=subject.title)
+
+
+# Registered in OverviewConfig.ready().
+EXPORTERS = (
+    Exporter(
+        key="report.xlsx",
+        label=_lazy("Bericht als Tabelle (XLSX)"),
+        content_type=XLSX_CONTENT_TYPE,
+        extension="xlsx",
+        render=_workbook,
+        allowed=policy.can_export_report,
+        select=select_report,
+        heavy=True,
+    ),
+    Exporter(
+        key="report.pdf",
+        label=_lazy("Bericht als PDF"),
+        content_type=pdf.PDF_CONTENT_TYPE,
+        extension="pdf",
+        render=_pdf,
+        allowed=policy.can_view_overview,
+        select=select_report,
+    ),
+)

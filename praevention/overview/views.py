@@ -1,12 +1,12 @@
 """The network at a glance, its overlaps and gaps, and the report for the district's politics."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from praevention.accounts.policy import allowed_if
 from praevention.catalog import districts
-from praevention.core import cache
+from praevention.core import cache, downloads, exporters
 from praevention.overview import exports, extensions, maps, pages, pdf, policy, tables
 from praevention.overview.scope import Scope
 
@@ -130,6 +130,7 @@ def report_pdf(request):
     (setting 20 pages takes about 0.2 s, the figures behind them up to 0.5 s). Its "Stand" is
     then the time it was made, when the data were already as shown.
     """
+    exporter = exporters.get("report.pdf")
     context = pages.report_page(request.GET)
     if extensions.prepare_report(request.GET, context) or context["scope"].invalid:
         return report(request)  # the page says what is wrong, with a 400
@@ -137,24 +138,23 @@ def report_pdf(request):
     def make():
         made = timezone.localtime()
         extensions.complete_report(context)
-        return made, pdf.report_pdf(context, now=made)
+        return made, exporter.render(exports.ReportFile(context, now=made))
 
     made, content = cache.remember(cache.page_key("report.pdf", request.GET.urlencode()), make)
-    response = HttpResponse(content, content_type=pdf.PDF_CONTENT_TYPE)
-    filename = f"praeventionsnetz-bericht-{made:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exporter.attachment(content, filename=f"praeventionsnetz-bericht-{made:%Y-%m-%d}")
 
 
 @allowed_if(policy.can_export_report)
 def report_xlsx(request):
-    """The report's content as a spreadsheet, one sheet per matrix; coordinators only."""
-    now = timezone.localtime()
-    content = exports.report_workbook(pages.report_page(request.GET), now=now)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    filename = f"praeventionsnetz-bericht-{now:%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The report's content as a spreadsheet, one sheet per matrix; coordinators only.
+
+    A heavy download: it takes one of the user's download slots (`core.downloads`).
+    """
+    subject = exports.ReportFile(pages.report_page(request.GET), now=timezone.localtime())
+    filename = f"praeventionsnetz-bericht-{subject.now:%Y-%m-%d}"
+    return downloads.download(
+        request.user, exporters.get("report.xlsx"), subject, filename=filename
+    )
 
 
 def _slug(level: str) -> str:

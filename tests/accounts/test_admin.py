@@ -83,6 +83,7 @@ def test_every_model_of_the_network_is_registered():
         "catalog.SocialMonitoring",
         "measures.Measure",
         "measures.Participation",
+        "measures.SearchSynonym",
     }
 
 

@@ -282,3 +282,13 @@ def test_taxonomies_are_the_networks_catalogues(client):
     one = terms["contents"][0]
     assert get_json(client, f"/taxonomy_terms/{one['id']}") == one
     assert get_json(client, f"/taxonomies/{phases['id']}") == phases
+
+
+def test_hsds_ids_are_the_uuid5_of_the_row():
+    """The fast computation gives exactly what uuid.uuid5 gives (ids must never change)."""
+    import uuid
+
+    from praevention.exchange.exporting import _NAMESPACE
+
+    for kind, pk in [("measure", 1), ("department", 12345), ("praeventionsnetz-zielgruppen", 7)]:
+        assert hsds_uuid(kind, pk) == str(uuid.uuid5(_NAMESPACE, f"{kind}:{pk}"))

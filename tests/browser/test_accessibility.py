@@ -62,6 +62,20 @@ def test_login_page_has_no_serious_violations(page, csp_errors):
     assert csp_errors == []
 
 
+def test_the_public_statements_have_no_serious_violations(page, csp_errors):
+    """Reached from the login page without signing in (issue #25)."""
+    page.goto("/konto/anmelden/")
+    for link, heading in (
+        ("Erklärung zur Barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+        ("Datenschutzhinweise", "Datenschutzhinweise für Beschäftigte"),
+    ):
+        page.goto("/konto/anmelden/")
+        page.get_by_role("main").get_by_role("link", name=link).click()
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert violations(page) == [], page.url
+    assert csp_errors == []
+
+
 def test_main_pages_have_no_serious_violations(page, csp_errors):
     call_command("seed_demo")
     page.goto("/konto/anmelden/")

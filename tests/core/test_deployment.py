@@ -26,6 +26,8 @@ from packaging.requirements import Requirement
 
 from praevention.accounts.lockout import client_ip
 
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -217,7 +219,6 @@ def test_the_image_prepares_in_one_django_process_then_execs_gunicorn():
     assert "exec gunicorn --config deploy/gunicorn.conf.py" in cmd
 
 
-@pytest.mark.django_db
 def test_prepare_migrates_creates_the_cache_table_and_collects_static_files(settings, tmp_path):
     settings.CACHES = {
         "default": {
@@ -273,7 +274,8 @@ def test_every_variable_the_app_reads_is_in_env_example():
     read |= variables_read_by(ROOT / "deploy" / "gunicorn.conf.py")
     read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "docker-compose.yml").read_text()))
     assert {"SECRET_KEY", "SITE_URL", "DATABASE_PASSWORD", "GUNICORN_MAX_REQUESTS"} <= read
-    assert read - env_example_names() == set()
+    missing = sorted(read - env_example_names())
+    assert not missing, f"add to .env.example (optional ones as '# NAME=default'): {missing}"
 
 
 def test_secure_cookies_are_documented_for_a_plain_http_trial():

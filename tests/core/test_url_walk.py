@@ -21,6 +21,8 @@ PUBLIC = {
     "healthz",
     "admin:login",
     "set_language",
+    "accessibility",
+    "privacy",
     # Token pages: the secret in the address is the authority; a wrong one answers 404.
     "meetings:calendar_feed",
     "meetings:unsubscribe",

@@ -120,7 +120,7 @@ def test_xlsx_keeps_formula_like_text_as_text(member, jugendamt):
 def test_json_export_follows_hsds_service_naming(member, measure):
     response = member.get(export_url("json"))
     assert response.status_code == 200
-    document = json.loads(response.content)
+    document = json.loads(content(response))
     (service,) = document["services"]
     assert service["name"] == measure.title
     assert service["status"] == "active"
@@ -157,7 +157,7 @@ def test_json_export_follows_hsds_service_naming(member, measure):
 )
 def test_json_status_maps_to_hsds_values(member, jugendamt, status, archived, expected):
     MeasureFactory(lead=jugendamt, status=status, is_archived=archived)
-    document = json.loads(member.get(export_url("json"), {"archived": "all"}).content)
+    document = json.loads(content(member.get(export_url("json"), {"archived": "all"})))
     assert [s["status"] for s in document["services"]] == [expected]
 
 
@@ -217,7 +217,9 @@ def test_export_runs_the_same_number_of_queries_for_10_and_100_measures(
     with CaptureQueriesContext(connection) as ten:
         content(member.get(export_url(fmt)))
     _create_measures(90, jugendamt, gesundheitsamt, person)
-    with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as hundred:
+    # 14 for the export, 6 for the download slot (savepoint, lock, count, insert, release,
+    # free): the same for any number of measures.
+    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as hundred:
         response = member.get(export_url(fmt))
         content(response)
     assert len(hundred) == len(ten), [q["sql"][:80] for q in hundred]

@@ -53,7 +53,7 @@ def nulls(value, path=""):
 def export(client, **params):
     response = client.get(export_url("json"), params)
     assert response.status_code == 200
-    return json.loads(response.content)
+    return json.loads(b"".join(response.streaming_content))
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])

@@ -28,12 +28,22 @@ SYNONYMS = [
 
 # Characters that split a compound or a gender form: white space, hyphens and dashes, the
 # gender colon, star, underscore and middle dot, slash, apostrophes, full stop.
+# Only built-in functions inside (as praevention_fold): a restore (pg_restore, which empties
+# search_path) rebuilds the index without finding our other functions.
 SQUASH = r"""
 CREATE OR REPLACE FUNCTION praevention_squash(value text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 100
 AS $$
 BEGIN
-  RETURN regexp_replace(praevention_fold(value), '[-[:space:]‐‑–—:*_·/''’.]+', '', 'g');
+  RETURN regexp_replace(
+    lower(
+      replace(replace(replace(replace(replace(replace(replace(replace(
+        value,
+        'Ä', 'ae'), 'Ö', 'oe'), 'Ü', 'ue'), 'ẞ', 'ss'),
+        'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')
+    ),
+    '[-[:space:]‐‑–—:*_·/''’.]+', '', 'g'
+  );
 END
 $$
 """
