@@ -1047,7 +1047,7 @@ class ContactColumn(Column):
     hint = gettext_lazy("E-Mail-Adresse eines Kontos im Präventionsnetz")
 
     def export(self, measure):
-        person = measure.contact_person
+        person = measure.shown_contact
         return person.user.email if person else ""
 
     def show(self, value):

@@ -543,7 +543,7 @@ def _hsds_organization(department):
 
 
 def _hsds_contacts(measure, service_id, contact_departments):
-    person = measure.contact_person
+    person = measure.shown_contact
     if person is None:
         return []
     contact_id = hsds_uuid("person", person.pk)

@@ -466,6 +466,18 @@ class Measure(TimeStampedModel):
             ),
         ]
 
+    @property
+    def shown_contact(self) -> Person | None:
+        """The contact person as pages, exports and the HSDS API show them: None when they
+        have left (their account is inactive, e.g. pseudonymised; issue #28, fault 8)."""
+        person = self.contact_person
+        return person if person is not None and person.user.is_active else None
+
+    @property
+    def contact_missing(self) -> bool:
+        """A contact person is set but has left: the department must name a new one."""
+        return self.contact_person_id is not None and self.shown_contact is None
+
     def __str__(self) -> str:
         return self.title
 

@@ -83,7 +83,8 @@ def participation_change_errors(
 
     Rule (issue #12, fault 1): coordinators and admins change anything. A core-team member's
     save keeps their own department as a participant; only the members of the lead
-    department may change the lead or remove another department. Checked on the state
+    department may change the lead, remove another department or change another
+    department's role (issue #28, fault 7). Checked on the state
     before *and* after the save, so a forged form cannot take a measure over or push a
     department out.
     """
@@ -118,6 +119,16 @@ def participation_change_errors(
                 _(
                     "Andere Fachbereiche können nur Mitglieder des federführenden Fachbereichs "
                     "oder die Koordination austragen."
+                )
+            )
+        # Issue #28, fault 7 (L1): a partner changed another partner's role.
+        if any(
+            pk in new and new[pk] != role for pk, role in old.items() if pk not in (own, old_lead)
+        ):
+            errors.append(
+                _(
+                    "Die Rolle anderer Fachbereiche können nur Mitglieder des federführenden "
+                    "Fachbereichs oder die Koordination ändern."
                 )
             )
     return errors

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from praevention.accounts.models import User
 from praevention.catalog import usage
+from praevention.core.locks import is_lock_timeout
 from praevention.measures import bulk, policy, rules
 from praevention.measures.history import ChangeSet, changes_since
 from praevention.measures.models import Measure, Participation, PublicationChange
@@ -52,9 +53,6 @@ class StaleMeasureError(Exception):
         return labels
 
 
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
-
-
 def busy_error(title: str | None = None) -> ValidationError:
     """The German answer when a measure's row is locked by a long write (an import)."""
     if title:
@@ -67,13 +65,6 @@ def busy_error(title: str | None = None) -> ValidationError:
             "Die Maßnahme wird gerade von einem Import geändert, bitte gleich erneut versuchen."
         )
     return ValidationError(message, code="busy")
-
-
-def _is_lock_timeout(error: OperationalError) -> bool:
-    cause = error.__cause__
-    # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`.
-    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return code == LOCK_NOT_AVAILABLE
 
 
 def short_lock_waits() -> None:
@@ -98,7 +89,7 @@ def explain_lock_timeout(title: str | None = None) -> Iterator[None]:
     try:
         yield
     except OperationalError as error:
-        if _is_lock_timeout(error):
+        if is_lock_timeout(error):
             raise busy_error(title) from error
         raise
 
