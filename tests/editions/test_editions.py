@@ -243,7 +243,8 @@ def test_the_pdf_has_the_map_and_names_the_mss_year_among_its_sources(koordinati
     html = render_html(pages.report_page(QueryDict()), now=timezone.localtime())
     assert 'id="report-map"' in html
     assert html.count('class="district-map') == 1
-    assert "MSS 2021: Monitoring Soziale Stadtentwicklung 2021" in html
+    # The source names the MSS edition and its year (catalog.lor: the shipped indicators).
+    assert "Monitoring Soziale Stadtentwicklung 2021" in html
 
 
 def test_an_edition_compared_with_a_date_before_it(client, koordination, small_network):
