@@ -84,8 +84,11 @@ def snapshot(measure):
         "fields": {
             f.name: getattr(measure, f.attname)
             for f in Measure._meta.concrete_fields
-            # An imported entry is confirmed when it is imported, not when it was exported.
-            if f.name not in UNTRACKED and f.name != "confirmed_at"
+            # An imported entry is confirmed when it is imported, not when it was exported; the
+            # "öffentlich" mark is a coordinator's decision in this database, never in a file.
+            if f.name not in UNTRACKED
+            and f.name != "confirmed_at"
+            and f.name not in Measure.PUBLICATION_FIELDS
         },
         "participations": sorted(
             (p.department.short_name, p.role) for p in measure.participations.all()
