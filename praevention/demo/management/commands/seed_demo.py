@@ -90,15 +90,20 @@ def relative_date(value, today):
     return today + timedelta(days=n)
 
 
-def upsert(model, lookup, values):
+def upsert(model, lookup, values, *, reset=True):
     """Create the row or save only the fields that differ: an unchanged row is not written,
-    so a re-run adds no history records. Returns (object, created)."""
+    so a re-run adds no history records. Returns (object, created).
+
+    With `reset=False` an existing row is left as it is: what users changed stays.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
         return obj, True
+    if not reset:
+        return obj, False
     changed = []
     for name, value in values.items():
         field = model._meta.get_field(name)
@@ -115,8 +120,9 @@ def upsert(model, lookup, values):
     return obj, False
 
 
-def ensure_departments(data=None):
-    """The demo departments by short name; seed_synthetic reuses them."""
+def ensure_departments(data=None, *, reset=False):
+    """The demo departments by short name, created when missing (`reset`: set back to the
+    file); seed_synthetic reuses them."""
     data = data or load_demo_data()
     return {
         row["short_name"]: upsert(
@@ -129,6 +135,7 @@ def ensure_departments(data=None):
                 "description": row.get("description", ""),
                 "public_email": row.get("public_email", ""),
             },
+            reset=reset,
         )[0]
         for row in data["department"]
     }
@@ -150,9 +157,10 @@ def _by_name(model, names, queryset=None, key="name"):
     return found
 
 
-def _ensure_user(email, first_name, last_name, role, password):
+def _ensure_user(email, first_name, last_name, role, password, *, reset=False):
     """A user in exactly one role group; demo logins get the demo password on every run,
-    everyone else has no usable password and cannot log in."""
+    everyone else has no usable password and cannot log in. An existing user's name, flags
+    and role are only set back with `reset`."""
     try:
         group = Group.objects.get(name=role)
     except Group.DoesNotExist:
@@ -176,6 +184,13 @@ def _ensure_user(email, first_name, last_name, role, password):
             user.set_unusable_password()
         user.save()
     else:
+        if not reset:
+            if password and not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if not user.groups.exists():
+                user.groups.set([group])
+            return user
         changed = [name for name, value in values.items() if getattr(user, name) != value]
         for name in changed:
             setattr(user, name, values[name])
@@ -260,11 +275,12 @@ def _is_unchanged(measure, values, m2m, participations):
     return stored == {(department.pk, role) for department, role in participations}
 
 
-def write_measure(data, *, today, departments, persons, catalog, by):
+def write_measure(data, *, today, departments, persons, catalog, by, reset=True):
     """Create or update one demo measure through the services users' edits go through.
 
-    Returns "created", "changed" or "unchanged"; an unchanged measure is not written, so a
-    re-run adds no history record.
+    Returns "created", "changed", "unchanged" or "kept"; an unchanged measure is not written,
+    so a re-run adds no history record. Without `reset` an existing measure is "kept" as
+    users left it.
     """
     values = _measure_values(data, today, persons, catalog)
     m2m = {
@@ -288,6 +304,8 @@ def write_measure(data, *, today, departments, persons, catalog, by):
             by=by,
         )
         return "created"
+    if not reset:
+        return "kept"
     if _is_unchanged(measure, values, m2m, participations):
         return "unchanged"
     for name, value in values.items():
@@ -311,10 +329,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Lädt die Demo-Daten und zeigt danach die Demo-Zugänge (nur im DEBUG-Modus).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=(
+                "Setzt Fachbereiche, Personen und Demo-Maßnahmen auf den Stand der Demo-Datei "
+                "zurück. Ohne diese Option legt der Befehl nur an, was fehlt, und lässt "
+                "Änderungen der Nutzerinnen und Nutzer unberührt."
+            ),
+        )
 
-    def handle(self, *args, print_logins=False, **options):
+    def handle(self, *args, print_logins=False, reset=False, **options):
         with transaction.atomic():
-            summary = self.seed()
+            summary = self.seed(reset=reset)
         if print_logins:
             self.print_logins()
         else:
@@ -327,13 +354,16 @@ class Command(BaseCommand):
                 % summary
             )
 
-    def seed(self):
-        """Runs inside handle's transaction: on PostgreSQL the lead trigger checks at commit."""
+    def seed(self, reset=False):
+        """Runs inside handle's transaction: on PostgreSQL the lead trigger checks at commit.
+
+        Creates what is missing; with `reset` it also sets existing demo rows back to the file.
+        """
         if districts.current() is None:  # `make run` sets up $(DISTRICT) before
             districts.setup_district("04")
         data = load_demo_data()
         today = timezone.localdate()
-        departments = ensure_departments(data)
+        departments = ensure_departments(data, reset=reset)
 
         fields = _by_name(FieldOfAction, [row["field_of_action"] for row in data["strategic_goal"]])
         goals = {}
@@ -354,7 +384,12 @@ class Command(BaseCommand):
         for row in data["person"]:
             password = DEMO_PASSWORD if row.get("demo_login") else None
             user = _ensure_user(
-                row["email"], row["first_name"], row["last_name"], row["role"], password
+                row["email"],
+                row["first_name"],
+                row["last_name"],
+                row["role"],
+                password,
+                reset=reset,
             )
             joined = row.get("core_team_since")
             persons[row["email"]], _created = upsert(
@@ -367,6 +402,7 @@ class Command(BaseCommand):
                     "is_core_team": joined is not None,
                     "joined_on": joined,
                 },
+                reset=reset,
             )
 
         measures = data["measure"]
@@ -381,6 +417,7 @@ class Command(BaseCommand):
                 persons=persons,
                 catalog=catalog,
                 by=author,
+                reset=reset,
             )
             if outcome == "created" and row.get("public"):
                 created.append(row["title"])
