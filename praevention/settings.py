@@ -179,6 +179,7 @@ AXES_RESET_ON_SUCCESS = True
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "praevention" / "locale"]
+FORMAT_MODULE_PATH = ["praevention.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -167,7 +167,15 @@ def _check_participations(
 
 
 # Fields that change with every save or are bookkeeping: not part of what an editor changes.
-_BOOKKEEPING = {"id", "version", "created_at", "updated_at", "created_by", "confirmed_at"}
+_BOOKKEEPING = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "confirmed_at",
+    "confirmed_by",
+}
 
 
 def _is_real_change(
@@ -208,6 +216,7 @@ def measure_create(
     _check_participations(participations, by=by)
     measure.created_by = by
     measure.confirmed_at = timezone.now()
+    measure.confirmed_by = by
     short_lock_waits()
     with explain_lock_timeout(measure.title):
         return _write(measure, m2m, participations, by)
@@ -235,26 +244,28 @@ def measure_update(
     measure.version = current_version
     stored = Measure.objects.get(pk=measure.pk)  # locked above
     # Every real edit confirms the entry (issue #16); an unchanged save keeps the old date.
+    # Read after the lock: a confirmation clicked while the form was open is kept.
     if _is_real_change(stored, measure, m2m, participations):
         measure.confirmed_at = timezone.now()
+        measure.confirmed_by = by
     else:
         measure.confirmed_at = stored.confirmed_at
+        measure.confirmed_by_id = stored.confirmed_by_id
     return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic
 def measure_confirm(*, measure: Measure, by: User | None) -> Measure:
-    """The lead confirms with one click that the entry is still right: `confirmed_at` = now.
+    """The lead confirms with one click that the entry is still right: `confirmed_at` = now,
+    `confirmed_by` = `by`.
 
-    Recorded in the history like an edit (a new version), so it shows who confirmed when.
+    A QuerySet update: no new version and no history record, so an edit opened before the
+    confirmation saves without a conflict (issue #27); the measure's page shows who and when.
     Raises the German `busy_error` when an import holds the row longer than the lock timeout.
     """
     lock_measure(measure.pk, measure.title)
-    measure = Measure.objects.get(pk=measure.pk)
-    measure.confirmed_at = timezone.now()
-    measure._history_user = by
-    measure.save(update_fields=["confirmed_at"])
-    return measure
+    Measure.objects.filter(pk=measure.pk).update(confirmed_at=timezone.now(), confirmed_by=by)
+    return Measure.objects.get(pk=measure.pk)
 
 
 @transaction.atomic
