@@ -197,6 +197,10 @@ def main():
             str(args.workers),
             "--log-level",
             "warning",
+            # As in production (deploy/gunicorn.conf.py): a streamed export of every measure
+            # takes longer than gunicorn's default 30 s on a busy machine.
+            "--timeout",
+            "120",
         ],
         cwd=ROOT,
     )

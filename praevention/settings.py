@@ -281,7 +281,7 @@ HSDS_DATA_LICENSE_URL = env("HSDS_DATA_LICENSE_URL", default="https://www.govdat
 # notice for staff (/datenschutz/): each district fills in its own bodies and addresses.
 STATEMENTS = {
     # Who runs the app and answers for it.
-    "operator": env("STATEMENT_OPERATOR", default=f"Bezirksamt {DISTRICT_NAME} von Berlin"),
+    "operator": env("STATEMENT_OPERATOR", default=""),
     # "full", "partial" or "none": how far the app meets BITV 2.0 / EN 301 549 (WCAG 2.1 AA).
     "accessibility_status": env("ACCESSIBILITY_STATUS", default="partial"),
     # ISO date of the last check.
@@ -314,7 +314,7 @@ STATEMENTS = {
     "privacy_contact": env("PRIVACY_CONTACT", default=DEFAULT_FROM_EMAIL),
     "data_protection_officer": env(
         "DATA_PROTECTION_OFFICER",
-        default=f"behördliche Datenschutzbeauftragte des Bezirksamts {DISTRICT_NAME}",
+        default="",
     ),
     "privacy_retention": env(
         "PRIVACY_RETENTION",

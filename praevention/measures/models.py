@@ -270,6 +270,9 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 class Measure(TimeStampedModel):
     """A Maßnahme of the network, run by one lead department with partners."""
 
+    # Annotated by `MeasureQuerySet.with_changed_at` (the public API's Last-Modified).
+    changed_at: "datetime.datetime | None"
+
     class Status(models.TextChoices):
         IDEA = "idea", _("Idee")
         PLANNED = "planned", _("geplant")

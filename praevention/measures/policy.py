@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from praevention.accounts.policy import Visitor, department_id, is_network_member
+from praevention.accounts.policy import Visitor, department_id, is_coordinator, is_network_member
 from praevention.measures.models import Measure
 from praevention.measures.rules import LEAD
 
@@ -48,7 +48,7 @@ def can_restore(user: Visitor, measure: Measure) -> bool:
 
 def can_publish(user: Visitor) -> bool:
     """Coordinators decide which measures the public HSDS API shows (issue #25: opt-in)."""
-    return is_network_member(user) and user.is_coordinator
+    return is_coordinator(user)
 
 
 def can_view_history(user: Visitor, measure: Measure) -> bool:

@@ -89,7 +89,7 @@ def test_a_queued_job_shows_its_progress_and_reloads(member, kernteam_ges):
     html = member.get(job.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' in html
     assert 'value="25"' in html
-    assert "1000 von 4000 Zeilen" in html
+    assert "1.000 von 4.000 Zeilen" in html
     assert member.get(reverse("core:export_job_file", args=[job.pk])).status_code == 404
 
 

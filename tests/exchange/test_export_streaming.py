@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import uuid
 
 import pytest
 from django.http import QueryDict
@@ -116,3 +117,8 @@ def test_the_json_export_reads_a_fixed_number_of_queries_per_chunk(
     with django_assert_max_num_queries(20 + 6 + 3 * 9):
         streamed(member.get(export_url("json")))
     assert Measure.objects.count() == 7
+
+
+@pytest.mark.parametrize("kind, pk", [("measure", 1), ("attribute:x:3", 99999), ("phone", "ä")])
+def test_hsds_ids_are_the_uuid5_of_kind_and_key(kind, pk):
+    assert exporting.hsds_uuid(kind, pk) == str(uuid.uuid5(exporting._NAMESPACE, f"{kind}:{pk}"))
