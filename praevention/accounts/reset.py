@@ -104,11 +104,11 @@ class BackgroundPasswordResetForm(PasswordResetForm):
     )
 
     def get_users(self, email):
-        return (
-            user
-            for user in User.objects.by_email(email).filter(is_active=True)
-            if user.has_usable_password()
-        )
+        """Every active account with this address, also one without a usable password: an
+        account the admin created without a password sets its first one here (issue #27).
+        Django leaves those out; here no account signs in any other way (no SSO), and an
+        account that must not sign in is made inactive."""
+        return User.objects.by_email(email).filter(is_active=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,9 +1,10 @@
 """Master data of the prevention chain; coordinators keep it, history shows who changed what."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -204,7 +205,10 @@ class OrderedNameAdmin(CatalogEntryAdmin):
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(OrderedNameAdmin):
-    pass
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+    fields = ("name", "description", "life_phases", "position")
 
 
 @admin.register(RiskFactor)

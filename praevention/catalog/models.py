@@ -57,31 +57,6 @@ class OrderedNameModel(ArchivableEntry):
         return self.name
 
 
-class TargetGroup(OrderedNameModel):
-    history = HistoricalRecords()
-
-    class Meta(OrderedNameModel.Meta):
-        verbose_name = _("Zielgruppe")
-        verbose_name_plural = _("Zielgruppen")
-        constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="targetgroup_name_not_empty"),
-        ]
-
-
-class RiskFactor(OrderedNameModel):
-    target_groups = models.ManyToManyField(
-        TargetGroup, related_name="risk_factors", blank=True, verbose_name=_("Zielgruppen")
-    )
-    history = HistoricalRecords()
-
-    class Meta(OrderedNameModel.Meta):
-        verbose_name = _("Risikofaktor")
-        verbose_name_plural = _("Risikofaktoren")
-        constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="riskfactor_name_not_empty"),
-        ]
-
-
 class LifePhase(OrderedNameModel):
     """A link in the prevention chain; `position` orders the chain from pregnancy onwards."""
 
@@ -101,6 +76,55 @@ class LifePhase(OrderedNameModel):
                 name="lifephase_age_range_ordered",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="lifephase_name_not_empty"),
+        ]
+
+
+class TargetGroup(OrderedNameModel):
+    """Whom a measure is for; `life_phases` says in which links of the chain the group can occur.
+
+    A group without life phases applies to every phase (so data from before the field keeps
+    its meaning); the gap radar counts only applicable cells (`applies_to`).
+    """
+
+    life_phases = models.ManyToManyField(
+        LifePhase,
+        related_name="target_groups",
+        blank=True,
+        verbose_name=_("Lebensphasen"),
+        help_text=_(
+            "In welchen Lebensphasen es diese Zielgruppe gibt. Leer lassen, wenn sie in allen "
+            "vorkommt. Lebensphasen, die nicht passen, zählt der Lückenradar nicht als Lücke."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="targetgroup_name_not_empty"),
+        ]
+
+    def applies_to(self, phase: LifePhase) -> bool:
+        """Whether the group occurs in life phase `phase` (a LifePhase); all phases when none set.
+
+        Reads `life_phases.all()`, so prefetch it for lists (`Dimensions.target_groups`).
+        """
+        phases = self.life_phases.all()
+        return not phases or any(p.pk == phase.pk for p in phases)
+
+
+class RiskFactor(OrderedNameModel):
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="risk_factors", blank=True, verbose_name=_("Zielgruppen")
+    )
+    history = HistoricalRecords()
+
+    class Meta(OrderedNameModel.Meta):
+        verbose_name = _("Risikofaktor")
+        verbose_name_plural = _("Risikofaktoren")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="riskfactor_name_not_empty"),
         ]
 
 

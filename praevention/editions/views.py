@@ -25,7 +25,7 @@ def edition_list(request, form=None, status=200):
         request,
         "editions/list.html",
         {
-            "nav": "report",
+            "nav": "editions",
             "editions": Edition.objects.listed(),
             "freeze_form": form,
         },
@@ -79,7 +79,7 @@ def detail(request, pk):
         request,
         "editions/detail.html",
         {
-            "nav": "report",
+            "nav": "editions",
             "edition": edition,
             "since": since,
             "progress": progress,

@@ -77,12 +77,14 @@ def _stamp(creates, updates, by, now):
         measure = write.measure
         measure.version = 1
         measure.created_by = by
+        measure.confirmed_by = by
         measure.created_at = measure.updated_at = measure.confirmed_at = now
     for write in updates:
         write.measure.version += 1
         write.measure.updated_at = now
         if write.confirm:
             write.measure.confirmed_at = now
+            write.measure.confirmed_by = by
 
 
 def _chunks(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -147,7 +149,7 @@ def _update_fields(updates):
     for write in updates:
         names.update(every if write.fields is None else write.fields)
         if write.confirm:
-            names.add("confirmed_at")
+            names.update(("confirmed_at", "confirmed_by"))
     return [Measure._meta.get_field(name) for name in sorted(names)]
 
 

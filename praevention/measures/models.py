@@ -387,6 +387,17 @@ class Measure(TimeStampedModel):
         editable=False,
         help_text=_("wann die Federführung zuletzt bestätigt hat, dass der Eintrag stimmt"),
     )
+    # Who confirmed last (the button or a real edit). The button writes both fields with a
+    # QuerySet update (`services.measure_confirm`): no version, so an open edit saves anyway.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("zuletzt bestätigt von"),
+    )
     # Opt-in for the public HSDS API (issue #25). Written only by `services.measures_set_public`
     # (a QuerySet update): never part of an edit, so it raises no version and an open edit
     # cannot overwrite it (see `save`). Who and when: `PublicationChange`.

@@ -127,7 +127,15 @@ def _check_participations(
 
 
 # Fields that change with every save or are bookkeeping: not part of what an editor changes.
-_BOOKKEEPING = {"id", "version", "created_at", "updated_at", "created_by", "confirmed_at"}
+_BOOKKEEPING = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "confirmed_at",
+    "confirmed_by",
+}
 
 
 def _is_real_change(
@@ -217,20 +225,24 @@ def measure_update(
     confirm = _is_real_change(stored, measure, m2m, participations)
     if not confirm:
         measure.confirmed_at = stored.confirmed_at
+        measure.confirmed_by_id = stored.confirmed_by_id
     return _write(measure, m2m, participations, by, confirm=confirm)
 
 
 @transaction.atomic
 def measure_confirm(*, measure: Measure, by: User | None) -> Measure:
-    """The lead confirms with one click that the entry is still right: `confirmed_at` = now.
+    """The lead confirms with one click that the entry is still right: `confirmed_at` = now,
+    `confirmed_by` = `by`.
 
-    Recorded in the history like an edit (a new version), so it shows who confirmed when.
+    A QuerySet update: no new version and no history record, so an edit opened before the
+    confirmation saves without a conflict (issue #27); the measure's page shows who and when.
     Raises the German `busy_error` when an import holds the row longer than the lock timeout.
     """
     lock_measure(measure.pk, measure.title)
-    measure = Measure.objects.get(pk=measure.pk)
-    measures_write(writes=[bulk.MeasureWrite(measure, fields=["confirmed_at"])], by=by)
-    return measure
+    # Who confirmed and when, without a new version: a colleague's open edit of the measure
+    # stays valid (issue #27); the list's "Datenstand" reads these two fields.
+    Measure.objects.filter(pk=measure.pk).update(confirmed_at=timezone.now(), confirmed_by=by)
+    return Measure.objects.get(pk=measure.pk)
 
 
 @transaction.atomic

@@ -292,7 +292,7 @@ def tasks(request):
         request,
         "meetings/tasks.html",
         {
-            "nav": "meetings",
+            "nav": "tasks",
             "tasks": selectors.my_tasks(person, limit=selectors.TASK_PAGE_LIMIT),
             "department_open": selectors.department_open(person, selectors.TASK_PAGE_LIMIT),
             "all_overdue": (

@@ -38,10 +38,12 @@ class ChainView:
     url: str = ""
     planned_url: str = ""
     expiring_url: str = ""
+    applicable: bool = True  # the target group occurs in this life phase (TargetGroup.applies_to)
 
     @property
     def gap(self):
-        return self.counts.running == 0
+        """No running measure in a cell where the group occurs; other cells cannot have a gap."""
+        return self.applicable and self.counts.running == 0
 
     @property
     def expires(self):
@@ -61,14 +63,26 @@ class ChainRow:
     def gaps(self):
         return [cell for cell in self.cells if cell.gap]
 
+    @property
+    def applicable_cells(self):
+        return [cell for cell in self.cells if cell.applicable]
+
 
 def chain_table(scope, counts, life_phases, target_groups, links=True):
-    """Target group rows × life phase columns: running measures, planned ones, gaps."""
+    """Target group rows × life phase columns: running measures, planned ones, gaps.
+
+    A cell whose life phase does not apply to the group (`TargetGroup.applies_to`) is marked
+    `applicable=False` and is never a gap; prefetch the groups' `life_phases`.
+    """
     rows = []
     for group in target_groups:
         cells = []
         for phase in life_phases:
-            cell = ChainView(phase=phase, counts=counts.get((phase.pk, group.pk), ChainCell()))
+            cell = ChainView(
+                phase=phase,
+                counts=counts.get((phase.pk, group.pk), ChainCell()),
+                applicable=group.applies_to(phase),
+            )
             if links:
                 where = {"life_phase": phase.pk, "target_group": group.pk}
                 if cell.counts.running:
@@ -102,9 +116,10 @@ class Transition:
 
 
 def chain_of(row, chain, pair_counts):
-    """The transitions between consecutive phases of the chain for one target group."""
+    """The transitions between consecutive phases of the chain for one target group; phases
+    that do not apply to the group are left out of its chain."""
     by_phase = {cell.phase.pk: cell for cell in row.cells}
-    cells = [by_phase[phase.pk] for phase in chain]
+    cells = [by_phase[phase.pk] for phase in chain if by_phase[phase.pk].applicable]
     return [
         Transition(before=a, after=b, bridge=pair_counts.get((a.phase.pk, b.phase.pk), 0))
         for a, b in zip(cells, cells[1:], strict=False)
@@ -115,12 +130,13 @@ def biggest_gaps(rows, chain, limit=3):
     """Phases of the chain without a running measure, where the chain around them holds best.
 
     A break between well-served neighbours is where families fall through; the score is the
-    number of running measures the group has in the phases before and after.
+    number of running measures the group has in the phases before and after. Only phases
+    that apply to the group count, as gaps and as neighbours.
     """
-    order = [phase.pk for phase in chain]
     found = []
     for row in rows:
         by_phase = {cell.phase.pk: cell for cell in row.cells}
+        order = [phase.pk for phase in chain if by_phase[phase.pk].applicable]
         for index, phase_pk in enumerate(order):
             cell = by_phase[phase_pk]
             if not cell.gap:

@@ -60,7 +60,9 @@ class Dimensions:
 
     @property
     def target_groups(self):
-        return self._get("target_groups", TargetGroup.objects.all)
+        return self._get(
+            "target_groups", lambda: TargetGroup.objects.prefetch_related("life_phases")
+        )
 
     @property
     def life_phases(self):
@@ -255,8 +257,8 @@ def gap_radar(
         pairs = selectors.count_phase_pairs(measures, chosen.group)
         transitions = gaps.chain_of(chosen, chain, pairs)
         by_phase = {cell.phase.pk: cell for cell in chosen.cells}
-        chain_cells = [by_phase[p.pk] for p in chain]
-        side_cells = [by_phase[p.pk] for p in accompanying]
+        chain_cells = [by_phase[p.pk] for p in chain if by_phase[p.pk].applicable]
+        side_cells = [by_phase[p.pk] for p in accompanying if by_phase[p.pk].applicable]
     years, needs = monitoring.needs_and_years(dimensions.social_spaces)
     mss_year = years.status
     sources = monitoring.sources(years.shown)

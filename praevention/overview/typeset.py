@@ -70,6 +70,7 @@ FILLS = {
     "chain-gap": ("#fbe3e3", "#212529"),
     "chain-expires": ("#fff3cd", "#212529"),
     "chain-covered": ("#ffffff", "#212529"),
+    "chain-na": ("#f1f3f5", "#495057"),
     "total": ("#f8f9fa", ""),
 }
 TEXT_COLOURS = {

@@ -133,3 +133,31 @@ def test_a_flood_filling_the_cache_does_not_erase_the_limits(
     assert again.status_code == 429
     wait_for_mails()
     assert len(mail.outbox) == 3
+
+
+def test_an_account_created_without_a_password_sets_its_first_one_and_logs_in(client, jugendamt):
+    """Issue #27: the admin creates an account without a password; the reset form answers as
+    for any address, sends the link, and the link sets a password that logs in."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="neu@ba-cw.berlin.de")
+    user.set_unusable_password()
+    user.save()
+    answer = client.post(RESET, {"email": "neu@ba-cw.berlin.de"})
+    unknown = client.post(RESET, {"email": "niemand@ba-cw.berlin.de"})
+    assert answer.status_code == unknown.status_code == 302
+    assert answer["Location"] == unknown["Location"]
+    wait_for_mails()
+    assert [message.to for message in mail.outbox] == [["neu@ba-cw.berlin.de"]]
+    link = next(word for word in mail.outbox[0].body.split() if "/konto/passwort/neu/" in word)
+    path = link[link.index("/konto/") :]
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    password = "Ein-langes-Passwort-2026"
+    done = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else path,
+        {"new_password1": password, "new_password2": password},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.has_usable_password() and user.check_password(password)

@@ -34,6 +34,8 @@ def pages():
         ("bericht", "/bericht/"),
         ("karte", "/karte/"),
         ("import", "/austausch/import/"),
+        ("aufgaben", "/aufgaben/"),
+        ("berichte", "/berichte/"),
     ]
 
 

@@ -305,9 +305,11 @@ def test_amounts_numbers_and_dates_follow_the_language(client, koordination, jug
 
     use_language(client, "en")
     english = client.get(url).content.decode()
-    for text in ["€12,345.50", "1,200", "01/01/2026", "12/31/2026"]:
+    # Day month year (issue #27): 31/12/2026, never the US 12/31/2026.
+    for text in ["€12,345.50", "1,200", "01/01/2026", "31/12/2026"]:
         assert text in english
     assert "12.345,50" not in english and "31.12.2026" not in english
+    assert "12/31/2026" not in english
 
 
 def po_entries(path):

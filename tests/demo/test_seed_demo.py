@@ -20,6 +20,7 @@ from praevention.demo.management.commands.seed_demo import (
     DEMO_PASSWORD,
 )
 from praevention.measures.models import Measure, Participation
+from praevention.measures.services import measure_update
 from praevention.network.models import Department, Person
 
 pytestmark = pytest.mark.django_db
@@ -185,11 +186,13 @@ def test_a_rerun_resets_a_changed_demo_password():
     assert user.check_password(DEMO_PASSWORD)
 
 
-def test_a_rerun_restores_a_deleted_partner_participation():
+def test_a_reset_restores_a_deleted_partner_participation():
     seed_demo()
     measure = Measure.objects.get(title="Sprachförderung für Kinder ohne Kitaplatz")
     measure.participations.exclude(role=Participation.Role.LEAD).delete()
     seed_demo()
+    assert measure.participations.count() == 1
+    seed_demo("--reset")
     assert measure.participations.count() == 3
 
 
@@ -247,13 +250,13 @@ def test_demo_measures_are_written_through_the_services_as_the_coordinator():
     assert measure.history.earliest().history_user == coordinator
 
 
-def test_a_rerun_repairs_a_changed_measure_through_measure_update():
+def test_a_reset_repairs_a_changed_measure_through_measure_update():
     seed_demo()
     measure = Measure.objects.get(title="Sprachförderung für Kinder ohne Kitaplatz")
     measure.summary = "verändert"
     measure.save()
     version = Measure.objects.get(pk=measure.pk).version
-    seed_demo()
+    seed_demo("--reset")
     measure.refresh_from_db()
     assert measure.summary.startswith("Spielerische Sprachförderung")
     assert measure.version == version + 1
@@ -288,3 +291,33 @@ def test_an_unknown_catalogue_name_in_the_data_file_is_named(tmp_path, monkeypat
         seed_demo()
     assert "Kinder ohne Kitaplatz (vertippt)" in str(error.value)
     assert not Measure.objects.exists()
+
+
+def test_make_run_twice_keeps_what_a_user_edited_in_between():
+    """`make run` runs seed_demo every time: an edit made between two runs through the service
+    the edit form uses survives, and a measure someone deleted comes back (issue #27)."""
+    seed_demo()
+    coordinator = User.objects.get(email=DEMO_KOORDINATION_EMAIL)
+    person = coordinator.person
+    person.phone = "030 9029-99999"
+    person.save()
+    measure = Measure.objects.get(title="Sprachförderung für Kinder ohne Kitaplatz")
+    measure.summary = "Im Browser geändert"
+    measure_update(
+        measure=measure,
+        m2m={name: list(getattr(measure, name).all()) for name in Measure.M2M_FIELDS},
+        participations=[(p.department, p.role) for p in measure.participations.all()],
+        expected_version=measure.version,
+        by=coordinator,
+    )
+    version = Measure.objects.get(pk=measure.pk).version
+    deleted = Measure.objects.exclude(pk=measure.pk).order_by("pk").first()
+    deleted_title = deleted.title
+    deleted.delete()
+    seed_demo()
+    measure.refresh_from_db()
+    assert measure.summary == "Im Browser geändert"
+    assert measure.version == version
+    person.refresh_from_db()
+    assert person.phone == "030 9029-99999"
+    assert Measure.objects.filter(title=deleted_title).exists()

@@ -263,6 +263,8 @@ def test_an_edition_compared_with_a_date_before_it(client, koordination, small_n
         response.content.decode()
     )
     assert [title for _pk, title in response.context["progress"].new] == ["Neu vor dem Ausschuss"]
+    # The comparison is shown once (issue #27), not above and below the edition's heading.
+    assert response.content.decode().count('id="report-progress"') == 1
     response = client.get(url, {"seit_datum": edition.created_at.date().isoformat()})
     assert response.status_code == 400
     assert "vor dem Festschreiben" in response.content.decode()

@@ -296,9 +296,45 @@ def test_list_and_detail_run_a_constant_number_of_queries(
     # my tasks, my department's, all overdue, stale entries): a fixed number more each.
     with django_assert_max_num_queries(21):
         assert client.get(reverse("measures:detail", args=[measure.pk])).status_code == 200
-    with django_assert_max_num_queries(24):
+    # +1: which life phases each target group has (the biggest gaps count applicable cells).
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("overview:start")).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("measures:history", args=[measure.pk])).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("measures:edit", args=[measure.pk])).status_code == 200
+
+
+def test_confirming_while_a_colleague_edits_does_not_block_the_edit(
+    client, koordination, kernteam_jug, jugendamt
+):
+    """Issue #27: "Eintrag ist aktuell – bestätigen" records who and when without a version,
+    so the edit a colleague opened before saves without "Inzwischen geändert"."""
+    measure = MeasureFactory(title="Familienzentrum", lead=jugendamt, status="planned")
+    opened = measure_post_data(measure, existing_participations(measure), summary="Neu gefasst")
+    client.force_login(kernteam_jug)
+    assert client.post(reverse("measures:confirm", args=[measure.pk])).status_code == 302
+    client.force_login(koordination)
+    response = client.post(reverse("measures:edit", args=[measure.pk]), opened)
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.summary == "Neu gefasst"
+    assert measure.version == 2
+    # The edit is a real change: it confirms again, now by the editor.
+    assert measure.confirmed_by == koordination
+
+
+def test_a_conflict_without_visible_changes_never_shows_an_empty_list(
+    client, koordination, jugendamt
+):
+    measure = MeasureFactory(title="Familienzentrum", lead=jugendamt, status="planned")
+    opened = measure_post_data(measure, existing_participations(measure), summary="Neu gefasst")
+    # A save that changes nothing the form shows (e.g. a bookkeeping field) raises the version.
+    Measure.objects.get(pk=measure.pk).save()
+    client.force_login(koordination)
+    response = client.post(reverse("measures:edit", args=[measure.pk]), opened)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Inzwischen geändert:" not in content
+    assert "Die Änderung betrifft keine Angabe dieses Formulars" in content
+    assert '<ul class="mb-2">\n    \n  </ul>' not in content

@@ -259,3 +259,13 @@ def test_a_page_beyond_the_end_or_not_a_number_shows_the_nearest_page(member, pa
     response = member.get(URL, {"page": page})
     assert response.status_code == 200
     assert len(response.context["measures"]) == 3
+
+
+def test_an_empty_search_says_nothing_matches_and_offers_to_reset(client, kernteam_jug):
+    """Issue #27: an empty result is not "Noch keine Maßnahmen erfasst." when measures exist."""
+    MeasureFactory(title="Familienzentrum")
+    client.force_login(kernteam_jug)
+    html = client.get(reverse("measures:list"), {"q": "Zzzyx"}).content.decode()
+    assert "Noch keine Maßnahmen erfasst." not in html
+    assert "Keine Maßnahme passt zu Suche und Filtern." in html
+    assert f'<a href="{reverse("measures:list")}">Suche und Filter zurücksetzen</a>' in html

@@ -100,7 +100,8 @@ def state(meeting, follow_up, comment, measure):
         FollowUp.objects.values_list("status", "due_on").get(pk=follow_up.pk),
         Comment.objects.count(),
         Comment.objects.values_list("is_withdrawn", "is_hidden").get(pk=comment.pk),
-        Measure.objects.values_list("version", flat=True).get(pk=measure.pk),
+        # Confirming writes who and when without a new version (issue #27).
+        Measure.objects.values_list("version", "confirmed_at", "confirmed_by").get(pk=measure.pk),
     )
 
 

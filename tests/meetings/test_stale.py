@@ -86,9 +86,14 @@ def test_lead_confirms_with_one_click(client, kernteam_jug, measures):
     assert reverse("measures:confirm", args=[old.pk]) in page
     response = client.post(reverse("measures:confirm", args=[old.pk]))
     assert response.status_code == 302
+    version = old.version
     old.refresh_from_db()
     assert not old.is_stale
-    assert old.history.first().history_user == kernteam_jug
+    # Who and when, without a new version (issue #27: it never conflicts with an open edit).
+    assert old.confirmed_by == kernteam_jug
+    assert old.version == version
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert f"von {kernteam_jug.get_full_name() or kernteam_jug.email}" in page
 
 
 def test_a_partner_department_may_not_confirm(client, kernteam_ges, jugendamt, gesundheitsamt):

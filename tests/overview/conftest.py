@@ -48,6 +48,10 @@ def network(jugendamt, gesundheitsamt, qpk):
     today = timezone.localdate()
     groups = list(TargetGroup.objects.order_by("position")[:4])
     a, b, c, d = groups
+    # Every group in every life phase, as before the catalogue said otherwise: the figures
+    # below (8 groups × 7 phases) are those of a network without phases set on its groups.
+    for group in TargetGroup.objects.all():
+        group.life_phases.clear()
     phases = {phase.position: phase for phase in LifePhase.objects.all()}
     p1, p3, p4 = phases[1], phases[3], phases[4]
     sozialamt = DepartmentFactory(name="Sozialamt", short_name="Soz")

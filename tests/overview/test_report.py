@@ -156,3 +156,11 @@ def test_the_report_says_what_it_counts_and_how_the_funding_table_differs(coordi
     assert "Teilnehmende (geplant): geplante Teilnehmende pro Jahr" in page
     assert "(geplant) (" not in page
     assert "diese Übersicht ordnet es nur der Federführung zu" in page
+
+
+def test_the_report_page_has_the_overviews_filter_panel(member, network):
+    """Issue #27: the report is filtered on its own page, the filter leads back to it."""
+    html = member.get(URL, {"status": "running"}).content.decode()
+    assert '<details class="filter-panel' in html
+    assert f'<form method="get" action="{URL}"' in html
+    assert "Filter anwenden" in html and f'href="{URL}">Zurücksetzen</a>' in html

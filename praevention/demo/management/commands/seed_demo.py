@@ -90,15 +90,20 @@ def relative_date(value, today):
     return today + timedelta(days=n)
 
 
-def upsert(model, lookup, values):
+def upsert(model, lookup, values, *, reset=True):
     """Create the row or save only the fields that differ: an unchanged row is not written,
-    so a re-run adds no history records. Returns (object, created)."""
+    so a re-run adds no history records. Returns (object, created).
+
+    With `reset=False` an existing row is left as it is: what users changed stays.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
         return obj, True
+    if not reset:
+        return obj, False
     changed = []
     for name, value in values.items():
         field = model._meta.get_field(name)
@@ -115,8 +120,9 @@ def upsert(model, lookup, values):
     return obj, False
 
 
-def ensure_departments(data=None):
-    """The demo departments by short name; seed_synthetic reuses them."""
+def ensure_departments(data=None, *, reset=False):
+    """The demo departments by short name, created when missing (`reset`: set back to the
+    file); seed_synthetic reuses them."""
     data = data or load_demo_data()
     return {
         row["short_name"]: upsert(
@@ -129,6 +135,7 @@ def ensure_departments(data=None):
                 "description": row.get("description", ""),
                 "public_email": row.get("public_email", ""),
             },
+            reset=reset,
         )[0]
         for row in data["department"]
     }
@@ -150,9 +157,10 @@ def _by_name(model, names, queryset=None, key="name"):
     return found
 
 
-def _ensure_user(email, first_name, last_name, role, password):
+def _ensure_user(email, first_name, last_name, role, password, *, reset=False):
     """A user in exactly one role group; demo logins get the demo password on every run,
-    everyone else has no usable password and cannot log in."""
+    everyone else has no usable password and cannot log in. An existing user's name, flags
+    and role are only set back with `reset`."""
     try:
         group = Group.objects.get(name=role)
     except Group.DoesNotExist:
@@ -176,6 +184,13 @@ def _ensure_user(email, first_name, last_name, role, password):
             user.set_unusable_password()
         user.save()
     else:
+        if not reset:
+            if password and not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if not user.groups.exists():
+                user.groups.set([group])
+            return user
         changed = [name for name, value in values.items() if getattr(user, name) != value]
         for name in changed:
             setattr(user, name, values[name])
@@ -260,11 +275,12 @@ def _is_unchanged(measure, values, m2m, participations):
     return stored == {(department.pk, role) for department, role in participations}
 
 
-def write_measure(data, *, today, departments, persons, catalog, by):
+def write_measure(data, *, today, departments, persons, catalog, by, reset=True):
     """Create or update one demo measure through the services users' edits go through.
 
-    Returns "created", "changed" or "unchanged"; an unchanged measure is not written, so a
-    re-run adds no history record.
+    Returns "created", "changed", "unchanged" or "kept"; an unchanged measure is not written,
+    so a re-run adds no history record. Without `reset` an existing measure is "kept" as
+    users left it.
     """
     values = _measure_values(data, today, persons, catalog)
     m2m = {
@@ -288,6 +304,8 @@ def write_measure(data, *, today, departments, persons, catalog, by):
             by=by,
         )
         return "created"
+    if not reset:
+        return "kept"
     if _is_unchanged(measure, values, m2m, participations):
         return "unchanged"
     for name, value in values.items():
@@ -316,9 +334,10 @@ def ensure_goals(data):
     return goals
 
 
-def ensure_persons(data, departments):
+def ensure_persons(data, departments, *, reset=False):
     """The core team by e-mail: accounts in their role and their profiles; the demo logins
-    (exactly DEMO_LOGINS, checked) get DEMO_PASSWORD."""
+    (exactly DEMO_LOGINS, checked) get DEMO_PASSWORD. Existing people are set back to the
+    file only with `reset`."""
     flagged = {(p["role"], p["email"]) for p in data["person"] if p.get("demo_login")}
     if flagged != set(DEMO_LOGINS):
         raise CommandError(
@@ -328,7 +347,7 @@ def ensure_persons(data, departments):
     for row in data["person"]:
         password = DEMO_PASSWORD if row.get("demo_login") else None
         user = _ensure_user(
-            row["email"], row["first_name"], row["last_name"], row["role"], password
+            row["email"], row["first_name"], row["last_name"], row["role"], password, reset=reset
         )
         joined = row.get("core_team_since")
         persons[row["email"]], _created = upsert(
@@ -341,11 +360,12 @@ def ensure_persons(data, departments):
                 "is_core_team": joined is not None,
                 "joined_on": joined,
             },
+            reset=reset,
         )
     return persons
 
 
-def write_measures(measures, *, today, departments, persons):
+def write_measures(measures, *, today, departments, persons, reset=False):
     """Write every demo measure (`write_measure`) as the demo coordinator, then publish the new
     ones the file marks `public` for the open-data API as a coordinator would, once: a later
     re-run keeps what the coordinators decided since."""
@@ -354,7 +374,13 @@ def write_measures(measures, *, today, departments, persons):
     created = []
     for row in measures:
         outcome = write_measure(
-            row, today=today, departments=departments, persons=persons, catalog=catalog, by=author
+            row,
+            today=today,
+            departments=departments,
+            persons=persons,
+            catalog=catalog,
+            by=author,
+            reset=reset,
         )
         if outcome == "created" and row.get("public"):
             created.append(row["title"])
@@ -374,10 +400,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Lädt die Demo-Daten und zeigt danach die Demo-Zugänge (nur im DEBUG-Modus).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=(
+                "Setzt Fachbereiche, Personen und Demo-Maßnahmen auf den Stand der Demo-Datei "
+                "zurück. Ohne diese Option legt der Befehl nur an, was fehlt, und lässt "
+                "Änderungen der Nutzerinnen und Nutzer unberührt."
+            ),
+        )
 
-    def handle(self, *args, print_logins=False, **options):
+    def handle(self, *args, print_logins=False, reset=False, **options):
         with transaction.atomic():
-            summary = self.seed()
+            summary = self.seed(reset=reset)
         if print_logins:
             self.print_logins()
         else:
@@ -390,17 +425,24 @@ class Command(BaseCommand):
                 % summary
             )
 
-    def seed(self):
-        """Runs inside handle's transaction: on PostgreSQL the lead trigger checks at commit."""
+    def seed(self, reset=False):
+        """Runs inside handle's transaction: on PostgreSQL the lead trigger checks at commit.
+
+        Creates what is missing; with `reset` it also sets existing demo rows back to the file.
+        """
         if districts.current() is None:  # `make run` sets up $(DISTRICT) before
             districts.setup_district("04")
         data = load_demo_data()
-        departments = ensure_departments(data)
+        departments = ensure_departments(data, reset=reset)
         goals = ensure_goals(data)
-        persons = ensure_persons(data, departments)
+        persons = ensure_persons(data, departments, reset=reset)
         measures = data["measure"]
         write_measures(
-            measures, today=timezone.localdate(), departments=departments, persons=persons
+            measures,
+            today=timezone.localdate(),
+            departments=departments,
+            persons=persons,
+            reset=reset,
         )
 
         # Demo data of other apps that refers to the network: one call per app, each reading
