@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from praevention.catalog import usage
 from praevention.catalog.models import (
+    ActionGoal,
     EvidenceLevel,
     FieldOfAction,
     GoodPracticeCriterion,
@@ -239,6 +240,18 @@ class StrategicGoalAdmin(CatalogEntryAdmin):
     autocomplete_fields = ("field_of_action",)
     ordering = ("field_of_action__position", "title")
     fields = ("field_of_action", "title", "description")
+
+
+@admin.register(ActionGoal)
+class ActionGoalAdmin(CatalogEntryAdmin):
+    list_display = ("title", "strategic_goal", "updated_at")
+    list_filter = ("strategic_goal__field_of_action", "strategic_goal")
+    list_select_related = ("strategic_goal",)
+    search_fields = ("title", "description", "strategic_goal__title")
+    search_help_text = _("Suche nach Handlungsziel, Beschreibung oder strategischem Ziel")
+    autocomplete_fields = ("strategic_goal",)
+    ordering = ("strategic_goal__field_of_action__position", "strategic_goal__title", "title")
+    fields = ("strategic_goal", "title", "description")
 
 
 @admin.register(EvidenceLevel)
