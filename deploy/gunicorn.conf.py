@@ -22,4 +22,6 @@ timeout = _number("GUNICORN_TIMEOUT", 120)
 max_requests = _number("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 100)
 accesslog = "-"
+# Password-reset tokens never reach the access log (praevention/core/accesslog.py, issue #28).
+logger_class = "praevention.core.accesslog.MaskingLogger"
 errorlog = "-"

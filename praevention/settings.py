@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # /healthz for the container's health check, which asks for host "localhost".
     "praevention.core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "praevention.core.middleware.ChosenLanguageMiddleware",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     # Pages and exports of a logged-in user are never kept by browsers or proxies.
     "praevention.core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write that waited too long for a locked row: German 409 (core/locks.py).
+    "praevention.core.locks.LockWaitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,6 +108,9 @@ TEMPLATES = [
     },
 ]
 
+# A write waiting for a row lock (an import holds its rows until it commits) gives up after
+# this long with a German "please try again" instead of running into the statement timeout.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 if env("DATABASE_URL", default="") or not env("DATABASE_HOST", default=""):
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 else:
@@ -124,9 +130,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    # A runaway query is cancelled instead of holding a worker (and its locks) forever.
+    # A runaway query is cancelled instead of holding a worker (and its locks) forever, and
+    # no statement waits longer than DB_LOCK_TIMEOUT_MS for a lock (core/locks.py answers the
+    # request with a German 409; issue #28 fault 4: every write path, none can forget it).
     _DB_OPTIONS["options"] = (
-        f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)}"
+        f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30_000)} "
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS}"
     )
     # A database that does not answer (stopped, network partition) fails a new connection
     # within seconds (libpq's connect_timeout covers the whole start-up), and an open one
@@ -139,9 +148,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _DB_OPTIONS["tcp_user_timeout"] = env.int("DB_TCP_USER_TIMEOUT_MS", default=10_000)
 # /healthz answers 503 when the database has not answered within this many seconds.
 HEALTHZ_TIMEOUT_S = env.float("HEALTHZ_TIMEOUT_S", default=3.0)
-# A write waiting for a row lock (an import holds its rows until it commits) gives up after
-# this long with a German "please try again" instead of running into the statement timeout.
-DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=3_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The overview's figures are cached per data version (praevention/core/dataversion.py):
@@ -176,6 +182,9 @@ AXES_CLIENT_IP_CALLABLE = "praevention.accounts.lockout.client_ip"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Login records (axes) are deleted after this many days by `manage.py apply_retention`
+# (accounts/retention.py, issue #28 fault 8).
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=90)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
@@ -239,6 +248,8 @@ else:
 RESET_LIMIT_PER_ADDRESS = env.int("RESET_LIMIT_PER_ADDRESS", default=3)
 RESET_LIMIT_PER_IP = env.int("RESET_LIMIT_PER_IP", default=20)
 RESET_LIMIT_WINDOW_S = env.int("RESET_LIMIT_WINDOW_S", default=3600)
+# The reset mail is written after the answer has left (accounts/reset.py): seconds to wait.
+RESET_MAIL_DELAY_S = env.float("RESET_MAIL_DELAY_S", default=0.2)
 
 # Whether a mail server was named at all: `check --deploy` warns otherwise (core/checks.py).
 EMAIL_HOST_CONFIGURED = bool(env("EMAIL_HOST", default=""))
@@ -281,7 +292,7 @@ HSDS_DATA_LICENSE_URL = env("HSDS_DATA_LICENSE_URL", default="https://www.govdat
 # notice for staff (/datenschutz/): each district fills in its own bodies and addresses.
 STATEMENTS = {
     # Who runs the app and answers for it.
-    "operator": env("STATEMENT_OPERATOR", default=f"Bezirksamt {DISTRICT_NAME} von Berlin"),
+    "operator": env("STATEMENT_OPERATOR", default=""),
     # "full", "partial" or "none": how far the app meets BITV 2.0 / EN 301 549 (WCAG 2.1 AA).
     "accessibility_status": env("ACCESSIBILITY_STATUS", default="partial"),
     # ISO date of the last check.
@@ -314,7 +325,7 @@ STATEMENTS = {
     "privacy_contact": env("PRIVACY_CONTACT", default=DEFAULT_FROM_EMAIL),
     "data_protection_officer": env(
         "DATA_PROTECTION_OFFICER",
-        default=f"behördliche Datenschutzbeauftragte des Bezirksamts {DISTRICT_NAME}",
+        default="",
     ),
     "privacy_retention": env(
         "PRIVACY_RETENTION",
@@ -359,6 +370,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the app uses are switched off for it and anything it embeds
+# (issue #28, fault 9; django-permissions-policy sends the header).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -151,6 +151,16 @@ def anonymous(client):
     return client
 
 
+def role_page_cases(matrix):
+    """pytest params (page, method, persona, expected) of a role × page table: {(page, method):
+    [expected status per persona, in the order of PERSONAS]}."""
+    return [
+        pytest.param(page, method, persona, expected[i], id=f"{persona}-{method}-{page}")
+        for (page, method), expected in matrix.items()
+        for i, persona in enumerate(PERSONAS)
+    ]
+
+
 @pytest.fixture
 def as_persona(client, request):
     """`as_persona("kernteam_own")`: the test client signed in as that persona (`PERSONAS`)."""

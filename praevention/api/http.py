@@ -40,7 +40,7 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Max-Age": "86400",
 }
 
-JsonView = Callable[..., dict[str, Any]]
+JsonView = Callable[..., dict[str, Any] | bytes]
 
 
 def dumps(data: Any) -> bytes:
@@ -85,7 +85,11 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
 
 
 def endpoint(view: JsonView) -> Callable[..., HttpResponse]:
-    """Make `view` (request, **kwargs) -> dict a public API endpoint (see the module)."""
+    """Make `view` (request, **kwargs) -> dict a public API endpoint (see the module).
+
+    A view may return the JSON as bytes already; those are not put in the cache (the API
+    description, 6 MB, is the same for every data version and kept by `spec` itself).
+    """
 
     @login_not_required
     @csrf_exempt
@@ -126,11 +130,15 @@ def endpoint(view: JsonView) -> Callable[..., HttpResponse]:
         body = cache.get(key) if key else None
         if body is None:
             try:
-                body = dumps(view(request, *args, **kwargs))
+                answer = view(request, *args, **kwargs)
             except ApiError as error:
                 return _with_cors(error.response())
-            if key:
-                cache.set(key, body, BODY_TIMEOUT_S)
+            if isinstance(answer, bytes):
+                body = answer
+            else:
+                body = dumps(answer)
+                if key:
+                    cache.set(key, body, BODY_TIMEOUT_S)
         response = HttpResponse(body, content_type="application/json")
         if etag:
             response["ETag"] = etag

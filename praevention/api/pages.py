@@ -29,6 +29,7 @@ from praevention.exchange.exporting import (
     hsds_taxonomy_id,
     hsds_taxonomy_term,
     hsds_uuid,
+    service_facts,
 )
 from praevention.exchange.public import public_organization, public_service
 from praevention.measures.models import Measure, MeasureQuerySet, Participation
@@ -299,13 +300,14 @@ def service_list(query: QueryDict) -> dict[str, Any]:
         organization_id=params.optional_identifier(given, "organization_id"),
         modified_after=params.moment(given, "modified_after"),
     )
-    fields = MINIMAL_FIELDS if minimal else None if full else SERVICE_LIST_FIELDS
+    fields = MINIMAL_FIELDS if minimal else SERVICE_LIST_FIELDS
 
     def contents(offset: int, limit: int) -> list[dict[str, Any]]:
-        rows = _services(found, offset, limit, full=full)
-        if fields is None:
-            return [item for _measure, item in rows]
-        return [{k: item[k] for k in fields if k in item} for _measure, item in rows]
+        if full:
+            return [item for _measure, item in _services(found, offset, limit)]
+        # One-to-one fields only: from plain rows, no model instance per measure.
+        items = (public_service(f, full=False) for f in service_facts(found, offset, limit))
+        return [{k: item[k] for k in fields if k in item} for item in items]
 
     return page(contents, found.count(), number, size)
 

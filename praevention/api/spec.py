@@ -89,6 +89,13 @@ def openapi_document(base_url: str = "/api/hsds") -> dict[str, Any]:
     return document
 
 
+@functools.lru_cache(maxsize=8)
+def openapi_json(base_url: str) -> bytes:
+    """`openapi_document(base_url)` as compact JSON, made once per process and address."""
+    document = openapi_document(base_url)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 API_DESCRIPTION = """\
 Nur lesend, ohne Anmeldung. Es erscheinen nur Maßnahmen, die die Koordination als öffentlich \
 markiert hat, und nur freigegebene Felder (keine Namen, Telefonnummern oder persönlichen \

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from praevention.api import pages, params, spec
 from praevention.api.errors import ApiError
 from praevention.api.http import endpoint
+from praevention.catalog import districts
 
 
 @endpoint
@@ -19,7 +20,7 @@ def info(request: HttpRequest) -> dict[str, Any]:
         "version": pages.HSDS_VERSION,
         "openapi_url": request.build_absolute_uri("openapi.json"),
         "x_praeventionsnetz": {
-            "district": settings.DISTRICT_NAME,
+            "district": districts.current_name(),
             "description": spec.API_DESCRIPTION,
             "removals": "Maßnahmen, die nicht mehr öffentlich sind, verschwinden ohne Meldung; "
             "um das zu bemerken, die Liste vollständig neu lesen.",
@@ -34,9 +35,9 @@ def info(request: HttpRequest) -> dict[str, Any]:
 
 
 @endpoint
-def openapi(request: HttpRequest) -> dict[str, Any]:
+def openapi(request: HttpRequest) -> bytes:
     params.only(request.GET, ())
-    return spec.openapi_document(request.build_absolute_uri(".").rstrip("/"))
+    return spec.openapi_json(request.build_absolute_uri(".").rstrip("/"))
 
 
 @endpoint

@@ -46,10 +46,18 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
         fields = super().get_fields(request, obj)
         return fields if "is_archived" in fields else (*fields, "is_archived")
 
+    def has_merge_permission(self, request):
+        # Offered only when an app registered how to move the links (measures does).
+        return usage.merger() is not None
+
+    def _measure_counts_of(self, entries):
+        merger = usage.merger()
+        return usage.link_counts(self.model, entries, merger.model) if merger else {}
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         # One query for the counts of the page's entries, not one per row.
-        self._measure_counts = usage.measure_counts(self.model, changelist.result_list)
+        self._measure_counts = self._measure_counts_of(changelist.result_list)
         return changelist
 
     @admin.display(description=_("Maßnahmen"))
@@ -125,7 +133,8 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
         self._archive(request, queryset, archived=False)
 
     @admin.action(
-        description=_("Ausgewählte Einträge zusammenführen"), permissions=["change", "delete"]
+        description=_("Ausgewählte Einträge zusammenführen"),
+        permissions=["change", "delete", "merge"],
     )
     def merge(self, request, queryset):
         entries = list(queryset)
@@ -144,7 +153,7 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
                 )
                 return None
             try:
-                changed = usage.merge(target, entries, by=request.user)
+                changed = usage.merger().merge(target=target, sources=entries, by=request.user)
             except ValidationError as busy:
                 self.message_user(request, " ".join(busy.messages), messages.ERROR)
                 return None
@@ -170,7 +179,7 @@ class CatalogEntryAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return None
-        counts = usage.measure_counts(self.model, entries)
+        counts = self._measure_counts_of(entries)
         return TemplateResponse(
             request,
             "admin/catalog/merge.html",

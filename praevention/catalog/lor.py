@@ -293,6 +293,35 @@ def read_spaces(path: Path | str, within: str = "") -> list[SpaceRecord]:
 MONITORING_COLUMNS = {"plr_id", "einwohner", "statusindex_klasse", "gueltigkeit"}
 
 
+def _status_class(row, where: str) -> int | None:
+    """The status index class (1–4) of a valid row, None when the file gives none; its
+    optional text must name the same class. LoadError otherwise."""
+    status_class = None
+    raw = row["statusindex_klasse"]
+    if raw:
+        if raw not in ("1", "2", "3", "4"):
+            raise LoadError(
+                _("%(where)s: statusindex_klasse „%(value)s“ ist nicht 1, 2, 3 oder 4.")
+                % {"where": where, "value": raw}
+            )
+        status_class = int(raw)
+        text = row.get("statusindex_text", "")
+        if text and text != STATUS_LABELS[status_class]:
+            raise LoadError(
+                _(
+                    "%(where)s: statusindex_text „%(text)s“ passt nicht zur Klasse "
+                    "%(klass)d („%(label)s“)."
+                )
+                % {
+                    "where": where,
+                    "text": text,
+                    "klass": status_class,
+                    "label": STATUS_LABELS[status_class],
+                }
+            )
+    return status_class
+
+
 def read_monitoring(path: Path | str) -> list[MonitoringRecord]:
     """The MSS values of a CSV file in the Senate's open-data columns, one row per Planungsraum.
 
@@ -327,29 +356,7 @@ def read_monitoring(path: Path | str) -> list[MonitoringRecord]:
                 % {"where": where, "value": row["gueltigkeit"]}
             )
         is_valid = validity.startswith("gültig")
-        status_class = None
-        raw = row["statusindex_klasse"]
-        if is_valid and raw:
-            if raw not in ("1", "2", "3", "4"):
-                raise LoadError(
-                    _("%(where)s: statusindex_klasse „%(value)s“ ist nicht 1, 2, 3 oder 4.")
-                    % {"where": where, "value": raw}
-                )
-            status_class = int(raw)
-            text = row.get("statusindex_text", "")
-            if text and text != STATUS_LABELS[status_class]:
-                raise LoadError(
-                    _(
-                        "%(where)s: statusindex_text „%(text)s“ passt nicht zur Klasse "
-                        "%(klass)d („%(label)s“)."
-                    )
-                    % {
-                        "where": where,
-                        "text": text,
-                        "klass": status_class,
-                        "label": STATUS_LABELS[status_class],
-                    }
-                )
+        status_class = _status_class(row, where) if is_valid else None
         inhabitants = inhabitants_of(row["einwohner"], where)
         index = (
             decimal_of(row.get("statusindex_wert", ""), where, "statusindex_wert")

@@ -379,6 +379,51 @@ def _models(space_model, geometry_model=None, monitoring_model=None):
     return space_model, geometry_model, monitoring_model
 
 
+def _write_space(record, existing, shapes, result, keep_names, space_model, geometry_model) -> None:
+    """Create or update one space and its outline (`write_spaces`); counts into `result` and
+    adds a new space to `existing` (by nesting key), so its children find it."""
+    parent = existing.get(record.parent_number) if record.parent_number else None
+    space = existing.get(record.lor_number)
+    code = record.code or record.lor_number
+    if space is None:
+        space = space_model(
+            lor_number=record.lor_number,
+            code=code,
+            name=record.name,
+            level=record.level,
+            parent=parent,
+        )
+        space.save()
+        existing[record.lor_number] = space
+        result.created += 1
+    else:
+        wanted = {
+            "name": space.name if keep_names else record.name,
+            "level": record.level,
+            "parent_id": parent.pk if parent else None,
+            "code": code,
+        }
+        changed = [k for k, v in wanted.items() if getattr(space, k) != v]
+        if changed:
+            for key in changed:
+                setattr(space, key, wanted[key])
+            space.save()
+            result.changed += 1
+        elif record.geometry is None or (
+            space.pk in shapes and shapes[space.pk].geojson == record.geometry
+        ):
+            result.unchanged += 1
+        else:
+            result.changed += 1
+    if record.geometry is not None:
+        shape = shapes.get(space.pk)
+        if shape is None:
+            geometry_model.objects.create(space=space, geojson=record.geometry)
+        elif shape.geojson != record.geometry:
+            shape.geojson = record.geometry
+            shape.save(update_fields=["geojson", "updated_at"])
+
+
 def write_spaces(
     records, *, keep_names=False, prune=False, space_model=None, geometry_model=None
 ) -> LoadResult:
@@ -427,46 +472,7 @@ def write_spaces(
                 )
             }
             for record in sorted(records, key=lambda r: (len(r.lor_number), r.lor_number)):
-                parent = existing.get(record.parent_number) if record.parent_number else None
-                space = existing.get(record.lor_number)
-                code = record.code or record.lor_number
-                if space is None:
-                    space = Space(
-                        lor_number=record.lor_number,
-                        code=code,
-                        name=record.name,
-                        level=record.level,
-                        parent=parent,
-                    )
-                    space.save()
-                    existing[record.lor_number] = space
-                    result.created += 1
-                else:
-                    wanted = {
-                        "name": space.name if keep_names else record.name,
-                        "level": record.level,
-                        "parent_id": parent.pk if parent else None,
-                        "code": code,
-                    }
-                    changed = [k for k, v in wanted.items() if getattr(space, k) != v]
-                    if changed:
-                        for key in changed:
-                            setattr(space, key, wanted[key])
-                        space.save()
-                        result.changed += 1
-                    elif record.geometry is None or (
-                        space.pk in shapes and shapes[space.pk].geojson == record.geometry
-                    ):
-                        result.unchanged += 1
-                    else:
-                        result.changed += 1
-                if record.geometry is not None:
-                    shape = shapes.get(space.pk)
-                    if shape is None:
-                        Geometry.objects.create(space=space, geojson=record.geometry)
-                    elif shape.geojson != record.geometry:
-                        shape.geojson = record.geometry
-                        shape.save(update_fields=["geojson", "updated_at"])
+                _write_space(record, existing, shapes, result, keep_names, Space, Geometry)
             if prune:
                 _prune(Space, in_file, result)
     except IntegrityError as error:

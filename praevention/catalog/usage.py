@@ -4,22 +4,24 @@ Issue #12, fault 12: an entry in use is never deleted (its links would vanish fr
 measures without a trace); it is archived (hidden from new choices, kept on the measures
 that have it) or merged into another entry, which moves every link and writes each
 affected measure's history. Only an entry nothing uses can be deleted.
+
+The merge itself belongs to the app that writes the links with versions and history
+(measures: `services.catalog_entries_merge`); it registers itself here (`register_merger`)
+so the catalogue's admin offers it without the catalogue importing measures (layer order).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import models, transaction
-from django.utils.translation import gettext as _
-
-from praevention.measures import services
-from praevention.measures.models import Measure
+from django.db import models
 
 
 @dataclass(frozen=True)
 class Link:
     """One kind of link to a catalogue model: `model.field` points at the entry."""
 
-    model: type
+    model: type[models.Model]
     field: str
     many: bool
 
@@ -45,7 +47,7 @@ def links(catalog_model) -> list[Link]:
 
 def usage(entry) -> dict[str, int]:
     """{label of the linking model: number of objects linking to `entry`}, only non-zero."""
-    counts = {}
+    counts: dict[str, int] = {}
     for link in links(type(entry)):
         count = link.model._base_manager.filter(**{link.field: entry}).count()
         if count:
@@ -60,21 +62,66 @@ def in_use(entry) -> bool:
     )
 
 
-def measure_counts(catalog_model, entries) -> dict[int, int]:
-    """{entry pk: number of measures linking to it}, one query per kind of measure link."""
+def link_counts(catalog_model, entries, linking_model) -> dict[int, int]:
+    """{entry pk: number of `linking_model` objects linking to it}, one query per kind of
+    link from `linking_model` to `catalog_model`."""
     counts: dict[int, int] = {}
     ids = [entry.pk for entry in entries]
     for link in links(catalog_model):
-        if link.model is not Measure:
+        if link.model is not linking_model:
             continue
         rows = (
-            Measure.objects.filter(**{f"{link.field}__in": ids})
+            linking_model._base_manager.filter(**{f"{link.field}__in": ids})
             .values(link.field)
             .annotate(n=models.Count("pk", distinct=True))
         )
         for row in rows:
             counts[row[link.field]] = counts.get(row[link.field], 0) + row["n"]
     return counts
+
+
+@dataclass(frozen=True)
+class Merger:
+    """How entries are merged and whose links the admin counts (registered by measures).
+
+    merge(target, sources, *, by) moves every link of `sources` to `target`, deletes the
+    sources and returns the number of `model` objects changed.
+    """
+
+    model: type
+    merge: Callable[..., int]
+
+
+_mergers: list[Merger] = []
+
+
+def register_merger(merger: Merger) -> None:
+    """Offer `merger` in the catalogue's admin (called once from the app's `ready`)."""
+    if merger not in _mergers:
+        _mergers.append(merger)
+
+
+def merger() -> Merger | None:
+    return _mergers[0] if _mergers else None
+
+
+def move_links(link: Link, source, target, *, by, reason: str) -> None:
+    """Move `link`'s objects from `source` to `target`, each saved with its own history.
+
+    For catalogue-side links (risk factors' target groups, goals' field of action, social
+    spaces' parent); links whose writer keeps versions (measures) move through that writer.
+    """
+    objects: Iterable[Any] = link.model._base_manager.filter(**{link.field: source}).order_by("pk")
+    for obj in objects:
+        obj._history_user = by
+        obj._change_reason = reason
+        if link.many:
+            manager = getattr(obj, link.field)
+            manager.remove(source)
+            manager.add(target)
+        else:
+            setattr(obj, link.field, target)
+            obj.save()
 
 
 def set_archived(entries, archived: bool, by) -> int:
@@ -87,48 +134,3 @@ def set_archived(entries, archived: bool, by) -> int:
             entry.save(update_fields=["is_archived", "updated_at"])
             changed += 1
     return changed
-
-
-@transaction.atomic
-def merge(target, sources, *, by) -> int:
-    """Move every link of `sources` to `target`, then delete the sources.
-
-    Each affected measure is locked (like any edit), saved once as a new version with the
-    reason "Stammdaten zusammengeführt: A → B" and then its link changed, so its history
-    shows the old and the new entry. Other links (risk factors, goals, parent spaces) move
-    with their own history. Returns the number of measures changed. Raises ValueError when
-    `target` is among `sources` or of another kind; ValidationError (busy) from the lock.
-    """
-    sources = [source for source in sources if source.pk != target.pk]
-    if any(type(source) is not type(target) for source in sources):
-        raise ValueError("Only entries of one catalogue can be merged.")
-    changed_measures = set()
-    for source in sources:
-        reason = (
-            _("Stammdaten zusammengeführt: %(old)s → %(new)s")
-            % {
-                "old": source,
-                "new": target,
-            }
-        )[:100]
-        for link in links(type(target)):
-            objects = link.model._base_manager.filter(**{link.field: source}).order_by("pk")
-            for obj in objects:
-                if link.model is Measure:
-                    services.lock_measure(obj.pk, obj.title)
-                    obj = Measure.objects.get(pk=obj.pk)
-                    changed_measures.add(obj.pk)
-                obj._history_user = by
-                obj._change_reason = reason
-                if link.many:
-                    if link.model is Measure:
-                        obj.save()  # a new version; the M2M records below carry it
-                    manager = getattr(obj, link.field)
-                    manager.remove(source)
-                    manager.add(target)
-                else:
-                    setattr(obj, link.field, target)
-                    obj.save()
-        source._history_user = by
-        source.delete()
-    return len(changed_measures)

@@ -17,7 +17,7 @@ import datetime
 import functools
 import re
 import zoneinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil import parser as dateutil_parser
 from django.core.exceptions import ValidationError
@@ -36,6 +36,7 @@ from praevention.catalog.models import (
     TargetGroup,
 )
 from praevention.core.text import match_key, normalize_line, normalize_text
+from praevention.exchange import amounts, periods
 from praevention.measures.models import FIRST_YEAR, LAST_YEAR, Measure, Participation
 from praevention.network.models import Department, Person
 
@@ -109,9 +110,80 @@ def invalid(message, **params):
     return ValidationError(message % params if params else message)
 
 
+# Entries of a list cell: line breaks (Alt+Enter) and ";" always separate; ",", "/", "+",
+# " und " and " & " separate only where the text on both sides is no known name as a whole
+# (issue #26, item 1), so a name that itself contains such a character still matches whole.
+HARD_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|;)\s*")
+SOFT_SEPARATORS = re.compile(r"\s*(?:,|/|\+)\s*|\s+(?:und|&)\s+", re.IGNORECASE)
+
+
 def split_items(text):
-    """Multi-valued cells are separated by ";" (the export writes "; ")."""
-    return [item.strip() for item in text.split(";") if item.strip()]
+    """The entries of a list cell split at every separator, hard or soft (for messages)."""
+    pieces = HARD_SEPARATORS.split(as_text(text))
+    return [
+        item.strip() for piece in pieces for item in SOFT_SEPARATORS.split(piece) if item.strip()
+    ]
+
+
+def has_several(text):
+    """Whether a cell's text is written as several entries (any separator). Such a text is
+    never offered or stored as one name (a value mapping for it would drop the others)."""
+    text = as_text(text).strip()
+    return bool(HARD_SEPARATORS.search(text) or SOFT_SEPARATORS.search(text))
+
+
+def split_entries(text, lookup):
+    """[(entry text, what `lookup` found for it or None)] of a list cell, in order.
+
+    Rule (one place for every list column): line breaks and ";" always separate; within
+    such a piece, from each token between ",", "/", "+", " und ", " & " on, the longest run
+    of tokens whose text `lookup` knows as a whole is one entry ("Kinder, Jugendliche und
+    Familien" stays one name when it is one); where some tokens of a piece are known, each
+    other token is one unknown entry by itself; a piece with no known token stays one
+    unknown entry (it may be one name). Unknown entries with separators are never offered
+    or stored as a value mapping (`has_several`).
+    """
+    text = as_text(text)
+    entries = []
+    for first, last in _spans(text, HARD_SEPARATORS):
+        piece = text[first:last]
+        if not piece.strip():
+            continue
+        found = _split_piece(piece, lookup)
+        if all(hit is None for _entry, hit in found):
+            # No part is a known name: whether this is one name or several cannot be told,
+            # so it stays one unknown entry (never mapped: see `has_several`).
+            found = [(normalize_line(piece), None)]
+        entries.extend(found)
+    return entries
+
+
+def _split_piece(text, lookup):
+    """`split_entries` within one piece between hard separators."""
+    spans = [(a, b) for a, b in _spans(text, SOFT_SEPARATORS) if text[a:b].strip()]
+    entries, i = [], 0
+    while i < len(spans):
+        for j in range(len(spans), i, -1):
+            candidate = normalize_line(text[spans[i][0] : spans[j - 1][1]])
+            hit = lookup(candidate)
+            if hit is not None:
+                entries.append((candidate, hit))
+                i = j
+                break
+        else:
+            entries.append((normalize_line(text[spans[i][0] : spans[i][1]]), None))
+            i += 1
+    return entries
+
+
+def _spans(text, separators):
+    """[(start, end)] of the parts of `text` between matches of `separators`."""
+    spans, start = [], 0
+    for match in separators.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def _names(objects):
@@ -197,6 +269,16 @@ class Catalog:
         self.unknown = {}
         self.row = None
         self.column = None
+        # The unit the current column's header names (exchange/amounts.py), and the rules
+        # applied per row, for the preview: {row: ["Budget (EUR): 12,5 T€ → 12.500,00 €"]}.
+        self.unit = None
+        self.notes = {}
+
+    def note(self, text):
+        """Remember for the current row that a rule turned a cell into a value."""
+        if self.row is not None:
+            prefix = f"{self.column}: " if self.column else ""
+            self.notes.setdefault(self.row, []).append(prefix + text)
 
     def find(self, kind, text):
         """The catalogue entry named `text` (or confirmed for it), else None (remembered)."""
@@ -249,8 +331,17 @@ class Catalog:
 
     def unknown_message(self, kind, text):
         """Row error for a name found nowhere, with the suggestion and what to do."""
-        hint = self.suggestion(kind, text)
         params = {"kind": self.KINDS[kind], "name": text.strip()[:80]}
+        if has_several(text):
+            return (
+                _(
+                    "%(kind)s „%(name)s“ ist unbekannt. Stehen hier mehrere Einträge, bitte "
+                    "jeden mit „; “ trennen und die Namen aus den Stammdaten verwenden; sonst "
+                    "den Namen in der Datei korrigieren."
+                )
+                % params
+            )
+        hint = self.suggestion(kind, text)
         if hint is not None:
             params["hint"] = self.label(kind, hint)
             return (
@@ -270,29 +361,24 @@ class Catalog:
 
 
 def match_names(text, catalog, kind):
-    """Resolve a "; "-separated list of catalogue names of one kind.
+    """Resolve a list cell of catalogue names of one kind (`split_entries`' rule).
 
-    A name that itself contains "; " is matched by trying the longest run of items first,
-    so such names survive the round trip too.
+    Names are looked up by `match_key`, then among the confirmed value mappings; every
+    unknown entry is remembered once (for "Unbekannte Werte") and raised as a German error.
     """
-    items = [item.strip() for item in text.split(";")]
-    found, errors, i = [], [], 0
     index, mapped = catalog.index[kind], catalog.mapped[kind]
-    while i < len(items):
-        if not items[i]:
-            i += 1
-            continue
-        for j in range(len(items), i, -1):
-            candidate = norm(SEPARATOR.join(items[i:j]))
-            hit = index.get(candidate) or mapped.get(candidate)
-            if hit is not None:
-                found.append(hit)
-                i = j
-                break
+
+    def lookup(candidate):
+        key = norm(candidate)
+        return index.get(key) or mapped.get(key)
+
+    found, errors = [], []
+    for entry, hit in split_entries(text, lookup):
+        if hit is None:
+            catalog.find(kind, entry)
+            errors.append(catalog.unknown_message(kind, entry))
         else:
-            catalog.find(kind, items[i])
-            errors.append(catalog.unknown_message(kind, items[i]))
-            i += 1
+            found.append(hit)
     if errors:
         raise ValidationError(errors)
     # Keep the order, drop repeats: a name written twice is still one relation.
@@ -637,27 +723,26 @@ class DecimalColumn(Column):
         return getattr(measure, self.key)
 
     def parse(self, raw, catalog):
+        """Euros from a number or a text as people write amounts (exchange/amounts.py: units
+        in the header or cell, "ca.", "k. A." …); the rule applied is noted for the row."""
         if isinstance(raw, bool):
             raise invalid(_("Bitte einen Betrag angeben."))
-        if isinstance(raw, int):
-            return Decimal(raw)
-        if isinstance(raw, float):
+        factor, label = getattr(catalog, "unit", None) or (Decimal(1), "")
+        if isinstance(raw, (int, float)):
             # Spreadsheet arithmetic leaves binary fractions: cents are what is meant.
-            return Decimal(str(round(raw, 2)))
+            number = Decimal(raw) if isinstance(raw, int) else Decimal(str(round(raw, 6)))
+            value = (number * factor).quantize(Decimal("0.01"))
+            if factor != 1 and catalog is not None:
+                shown = formats.number_format(number.normalize(), force_grouping=True)
+                catalog.note(f"{shown} {label} → {amounts.euros(value)}")
+            return value
         text = as_text(raw).strip()
-        text = re.sub(r"(?i)\s|€|eur(o)?", "", text)
         if not text:
             return None
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text) or re.fullmatch(r"-?\d+,\d+", text):
-            text = text.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")
-        if re.fullmatch(r"-?\d+(\.\d+)?", text):
-            try:
-                return Decimal(text)
-            except InvalidOperation:
-                pass
-        raise invalid(_("„%(value)s“ ist kein gültiger Betrag (z. B. 12500,50)."), value=text[:40])
+        value, note = amounts.read_amount(text, (factor, label))
+        if note and catalog is not None:
+            catalog.note(note)
+        return value
 
     def key_of(self, value):
         return None if value is None else Decimal(value).quantize(Decimal("0.01"))
@@ -699,14 +784,36 @@ class LeadColumn(Column):
     def show(self, value):
         return value.short_name if value is not None else "—"
 
+    # "Ges (FF)": the lead marked as such in its own cell.
+    MARK = re.compile(r"\s*\((?:ff|federführung|federführend|lead|leitung)\)$", re.IGNORECASE)
+
     def parse(self, raw, catalog):
         text = normalize_line(as_text(raw))
         if not text:
             raise invalid(_("Die Federführung fehlt: bitte einen Fachbereich angeben."))
-        found = catalog.find("departments", text)
-        if found is None:
-            raise ValidationError(catalog.unknown_message("departments", text))
-        return found
+
+        def lookup(candidate):
+            key = norm(self.MARK.sub("", candidate))
+            return catalog.index["departments"].get(key) or catalog.mapped["departments"].get(key)
+
+        entries = split_entries(as_text(raw), lookup)
+        known = [hit for _entry, hit in entries if hit is not None]
+        if len(entries) > 1 and known:
+            raise invalid(
+                _(
+                    "„%(value)s“ nennt mehrere Fachbereiche. Eine Maßnahme hat genau eine "
+                    "Federführung: bitte hier einen Fachbereich eintragen und die anderen "
+                    "unter „Beteiligte“ (z. B. „Ges (Partner)“)."
+                ),
+                value=text[:120],
+            )
+        if known:
+            return known[0]
+        errors = []
+        for entry, _hit in entries:
+            catalog.find("departments", self.MARK.sub("", entry))
+            errors.append(catalog.unknown_message("departments", self.MARK.sub("", entry)))
+        raise ValidationError(errors)
 
 
 class PartnersColumn(Column):
@@ -749,38 +856,49 @@ class PartnersColumn(Column):
                 or "—"
             )
 
+    def _lookup(self, catalog, item):
+        """(department, role) an entry names, or None."""
+        departments, mapped = catalog.index["departments"], catalog.mapped["departments"]
+        department = departments.get(norm(item)) or mapped.get(norm(item))
+        if department is not None:
+            return department, Participation.Role.PARTNER
+        match = self.PATTERN.fullmatch(item)
+        if match is None:
+            return None
+        name, role_text = match.groups()
+        department = departments.get(norm(name)) or mapped.get(norm(name))
+        role = catalog.roles.get(norm(role_text))
+        if department is None or role is None:
+            return None
+        return department, role
+
     def parse(self, raw, catalog):
         found, errors = [], []
-        for item in split_items(normalize_line(as_text(raw))):
-            department = catalog.index["departments"].get(norm(item))
-            role = Participation.Role.PARTNER
-            if department is None:
-                match = self.PATTERN.fullmatch(item)
-                name = item
-                if match:
-                    name, role_text = match.groups()
-                    role = catalog.roles.get(norm(role_text))
-                    if role is None:
-                        with german():
-                            allowed = ", ".join(
-                                str(label)
-                                for value, label in Participation.Role.choices
-                                if value != Participation.Role.LEAD
-                            )
-                        errors.append(
-                            _(
-                                "Unbekannte Rolle „%(role)s“ bei „%(name)s“. Bitte eine davon "
-                                "angeben: %(allowed)s."
-                            )
-                            % {"role": role_text, "name": name, "allowed": allowed}
-                        )
-                        continue
-                department = catalog.find("departments", name)
-                if department is None:
-                    errors.append(catalog.unknown_message("departments", name))
-                    continue
-            # A second lead is refused by measures.rules, in the words the form uses.
-            found.append((department, role))
+        for item, hit in split_entries(as_text(raw), lambda c: self._lookup(catalog, c)):
+            if hit is not None:
+                # A second lead is refused by measures.rules, in the words the form uses.
+                found.append(hit)
+                continue
+            match = self.PATTERN.fullmatch(item)
+            name = match.group(1) if match else item
+            role_text = match.group(2) if match else None
+            if role_text is not None and catalog.roles.get(norm(role_text)) is None:
+                with german():
+                    allowed = ", ".join(
+                        str(label)
+                        for value, label in Participation.Role.choices
+                        if value != Participation.Role.LEAD
+                    )
+                errors.append(
+                    _(
+                        "Unbekannte Rolle „%(role)s“ bei „%(name)s“. Bitte eine davon "
+                        "angeben: %(allowed)s."
+                    )
+                    % {"role": role_text, "name": name, "allowed": allowed}
+                )
+                continue
+            catalog.find("departments", name)
+            errors.append(catalog.unknown_message("departments", name))
         if errors:
             raise ValidationError(errors)
         return found
@@ -803,7 +921,7 @@ class CatalogColumn(Column):
         return frozenset(obj.pk for obj in value or [])
 
     def parse(self, raw, catalog):
-        return match_names(normalize_line(as_text(raw)), catalog, self.key)
+        return match_names(as_text(raw), catalog, self.key)
 
 
 class SocialSpaceColumn(CatalogColumn):
@@ -820,22 +938,40 @@ class SocialSpaceColumn(CatalogColumn):
     def show(self, value):
         return SEPARATOR.join(f"{s.lor_number} {s.name}" for s in value) or "—"
 
+    def _lookup(self, catalog, item):
+        """The space an entry names by LOR number (with its name, if given) or name."""
+        match = self.PATTERN.fullmatch(item)
+        if match:
+            number, name = match.groups()
+            space = catalog.spaces_by_number.get(self._number(number))
+            if space is not None and (not name or norm(name) == norm(space.name)):
+                return space
+            return None
+        key = norm(item)
+        return catalog.index["social_spaces"].get(key) or catalog.mapped["social_spaces"].get(key)
+
+    @staticmethod
+    def _number(number):
+        # A spreadsheet turned "041001" into the number 41001.
+        return "0" + number if len(number) % 2 else number
+
     def parse(self, raw, catalog):
         found, errors = [], []
-        for item in split_items(normalize_line(as_text(raw))):
+        for item, hit in split_entries(as_text(raw), lambda c: self._lookup(catalog, c)):
+            if hit is not None:
+                found.append(hit)
+                continue
             match = self.PATTERN.fullmatch(item)
             if match:
                 number, name = match.groups()
-                if len(number) % 2:
-                    # A spreadsheet turned "041001" into the number 41001.
-                    number = "0" + number
+                number = self._number(number)
                 space = catalog.spaces_by_number.get(number)
                 if space is None:
                     errors.append(
                         _("Unbekannte LOR-Nummer „%(number)s“. Bitte die Nummer prüfen.")
                         % {"number": number}
                     )
-                elif name and norm(name) != norm(space.name):
+                else:
                     errors.append(
                         _(
                             "LOR-Nummer %(number)s gehört zu „%(name)s“, nicht zu „%(given)s“. "
@@ -843,8 +979,6 @@ class SocialSpaceColumn(CatalogColumn):
                         )
                         % {"number": number, "name": space.name, "given": name}
                     )
-                else:
-                    found.append(space)
                 continue
             spaces = catalog.spaces_by_name.get(norm(item), [])
             if len(spaces) > 1:
@@ -853,11 +987,8 @@ class SocialSpaceColumn(CatalogColumn):
                     % {"name": item, "numbers": ", ".join(s.lor_number for s in spaces)}
                 )
                 continue
-            space = catalog.find("social_spaces", item)
-            if space is None:
-                errors.append(catalog.unknown_message("social_spaces", item))
-            else:
-                found.append(space)
+            catalog.find("social_spaces", item)
+            errors.append(catalog.unknown_message("social_spaces", item))
         if errors:
             raise ValidationError(errors)
         return list(dict.fromkeys(found))
@@ -876,7 +1007,7 @@ class StrategicGoalColumn(CatalogColumn):
         return SEPARATOR.join(goal.title for goal in value) or "—"
 
     def parse(self, raw, catalog):
-        text = normalize_line(as_text(raw))
+        text = as_text(raw)
         clashes = [item for item in split_items(text) if norm(item) in catalog.ambiguous_goals]
         if clashes:
             raise ValidationError(
@@ -916,7 +1047,7 @@ class ContactColumn(Column):
     hint = gettext_lazy("E-Mail-Adresse eines Kontos im Präventionsnetz")
 
     def export(self, measure):
-        person = measure.contact_person
+        person = measure.shown_contact
         return person.user.email if person else ""
 
     def show(self, value):
@@ -936,6 +1067,32 @@ class ContactColumn(Column):
                 ),
                 email=text[:120],
             ) from None
+
+
+class PeriodColumn(Column):
+    """A "Zeitraum" column of a department's own list: fills Beginn and Ende by the rules of
+    exchange/periods.py (import only; the export writes Beginn and Ende)."""
+
+    hint = gettext_lazy("Zeitraum, z. B. „2023–2027“, „seit 03/2024“, „SJ 2024/25“, „laufend“")
+    scalar = False
+
+    def export(self, measure):
+        return None
+
+    def current(self, measure):
+        return None
+
+    def parse(self, raw, catalog):
+        found = periods.read_period(raw)
+        if found is not None and catalog is not None:
+            dates = ", ".join(
+                f"{label} {german_date(value)}"
+                for label, value in ((_("Beginn"), found.start), (_("Ende"), found.end))
+                if value is not None
+            )
+            written = as_text(raw).strip()
+            catalog.note(f"„{written}“ → {dates or _('ohne Daten')} ({found.rule})")
+        return found
 
 
 # The words departments' own lists use for a measure's status (besides the labels "Idee",
@@ -1089,9 +1246,26 @@ COLUMNS = [
     VersionColumn("Version", "version"),
 ]
 HEADERS = [column.header for column in COLUMNS]
+# Columns a file may have that the export does not write: they fill export columns.
+IMPORT_ONLY = [
+    PeriodColumn(
+        "Zeitraum (Beginn und Ende)",
+        "period",
+        synonyms=(
+            "Zeitraum",
+            "Laufzeit",
+            "Projektlaufzeit",
+            "Dauer",
+            "Zeitraum der Maßnahme",
+            "Projektzeitraum",
+            "Durchführungszeitraum",
+        ),
+    )
+]
+ORDER = COLUMNS + IMPORT_ONLY
 M2M_KEYS = list(Measure.M2M_FIELDS)
 SCALAR_KEYS = [c.key for c in COLUMNS if c.scalar]
-BY_KEY = {column.key: column for column in COLUMNS}
+BY_KEY = {column.key: column for column in ORDER}
 # Fields resolved from the catalogue already: the model's own validation would cost a query.
 PREVALIDATED = ["contact_person", "evidence_level", "created_by"]
 
@@ -1112,7 +1286,7 @@ def header_index():
 
 def synonym_index():
     """{match key of a synonym: column}: headers that suggest a column on the mapping page."""
-    return {norm(name): column for column in COLUMNS for name in column.synonyms}
+    return {norm(name): column for column in ORDER for name in column.synonyms}
 
 
 def known_header_keys():

@@ -14,11 +14,11 @@ import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import ManyToManyField, QuerySet
@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from praevention.catalog import districts
 from praevention.catalog.linked_data import lor_uri
 from praevention.catalog.models import EvidenceLevel, SocialSpace
 from praevention.core import jobs
@@ -343,7 +344,7 @@ def hsds_service(measure, contact_departments=None, related=None, *, contacts=Tr
     if related is None:
         # Each relation read once: a related manager costs more than the rows it hands back.
         related = {name: list(getattr(measure, name).all()) for name in Measure.M2M_FIELDS}
-    service = _summary(measure, related)
+    service = _summary(facts_of(measure, related))
     service_id = service["id"]
     nested = {
         "contacts": _hsds_contacts(measure, service_id, contact_departments) if contacts else [],
@@ -373,38 +374,149 @@ def hsds_service(measure, contact_departments=None, related=None, *, contacts=Tr
     return _present({**service, **nested})
 
 
-def hsds_service_summary(measure):
-    """A measure's one-to-one HSDS fields and its organization (the shape of HSDS's
-    `service_list.json`): the part of `hsds_service` that needs only the measure, its lead
-    department, target groups and life phases (`MeasureQuerySet.for_service_list`)."""
-    return _present(_summary(measure))
+@dataclass
+class ServiceFacts:
+    """What `hsds_service_summary` maps: a measure's own fields, its lead department, the
+    names of its target groups and the (age_from, age_to) of its life phases. Made from a
+    loaded Measure (`facts_of`) or, for a page of a list, from plain rows (`service_facts`)."""
+
+    pk: int
+    title: str
+    description: str
+    summary: str
+    links: list[str]
+    status: str
+    is_archived: bool
+    confirmed_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    lead: Department | None
+    target_groups: list[str]
+    ages: list[tuple[int | None, int | None]]
+    # The last change as `MeasureQuerySet.with_changed_at` finds it, where it was read.
+    changed_at: datetime.datetime | None = None
 
 
-def _summary(measure, related=None):
-    service_id = hsds_uuid("measure", measure.pk)
+def facts_of(measure, related=None) -> ServiceFacts:
+    """The facts of a Measure whose participations, target groups and life phases are loaded
+    (`with_relations()`, `for_service_list()`) or read here; `related` as in `hsds_service`."""
     lead = measure.lead_participation
-    phases = related["life_phases"] if related else list(measure.life_phases.all())
     target_groups = related["target_groups"] if related else measure.target_groups.all()
-    ages_from = [p.age_from for p in phases if p.age_from is not None]
-    ages_to = [p.age_to for p in phases if p.age_to is not None]
-    links = measure.link_list()
-    status = "defunct" if measure.is_archived else HSDS_STATUS[measure.status]
+    phases = related["life_phases"] if related else measure.life_phases.all()
+    return ServiceFacts(
+        pk=measure.pk,
+        title=measure.title,
+        description=measure.description,
+        summary=measure.summary,
+        links=measure.link_list(),
+        status=measure.status,
+        is_archived=measure.is_archived,
+        confirmed_at=measure.confirmed_at,
+        updated_at=measure.updated_at,
+        lead=lead.department if lead else None,
+        target_groups=[g.name for g in target_groups],
+        ages=[(p.age_from, p.age_to) for p in phases],
+        changed_at=getattr(measure, "changed_at", None),
+    )
+
+
+DEPARTMENT_FIELDS = ("id", "name", "short_name", "description", "public_email", "kind")
+
+
+def service_facts(measures, offset: int = 0, limit: int | None = None) -> list[ServiceFacts]:
+    """The facts of `measures[offset:offset + limit]` (a MeasureQuerySet, in its order) from
+    plain rows: four queries (the measures with their last change, lead departments, target
+    group names, life phase ages) and no model instance but the lead departments.
+    """
+    page = measures.with_changed_at()
+    if limit is not None:
+        page = page[offset : offset + limit]
+    rows = list(
+        page.values(
+            "pk",
+            "title",
+            "description",
+            "summary",
+            "links",
+            "status",
+            "is_archived",
+            "confirmed_at",
+            "updated_at",
+            "changed_at",
+        )
+    )
+    ids = [row["pk"] for row in rows]
+    leads = {
+        values["measure_id"]: Department(
+            **{field: values[f"department__{field}"] for field in DEPARTMENT_FIELDS}
+        )
+        for values in Participation.objects.filter(
+            measure_id__in=ids, role=Participation.Role.LEAD
+        ).values("measure_id", *(f"department__{field}" for field in DEPARTMENT_FIELDS))
+    }
+    groups: dict[int, list[str]] = {pk: [] for pk in ids}
+    for pk, name in (
+        Measure.target_groups.through.objects.filter(measure_id__in=ids)
+        .order_by("targetgroup__position", "targetgroup__name")
+        .values_list("measure_id", "targetgroup__name")
+    ):
+        groups[pk].append(name)
+    ages: dict[int, list[tuple[int | None, int | None]]] = {pk: [] for pk in ids}
+    for pk, age_from, age_to in Measure.life_phases.through.objects.filter(
+        measure_id__in=ids
+    ).values_list("measure_id", "lifephase__age_from", "lifephase__age_to"):
+        ages[pk].append((age_from, age_to))
+    return [
+        ServiceFacts(
+            pk=row["pk"],
+            title=row["title"],
+            description=row["description"],
+            summary=row["summary"],
+            links=[line.strip() for line in row["links"].splitlines() if line.strip()],
+            status=row["status"],
+            is_archived=row["is_archived"],
+            confirmed_at=row["confirmed_at"],
+            updated_at=row["updated_at"],
+            lead=leads.get(row["pk"]),
+            target_groups=groups[row["pk"]],
+            ages=ages[row["pk"]],
+            changed_at=row["changed_at"],
+        )
+        for row in rows
+    ]
+
+
+def hsds_service_summary(measure_or_facts):
+    """A measure's one-to-one HSDS fields and its organization (the shape of HSDS's
+    `service_list.json`): the part of `hsds_service` that needs only the measure's own fields,
+    its lead department, target groups and life phases. Takes a Measure or its ServiceFacts."""
+    facts = (
+        measure_or_facts
+        if isinstance(measure_or_facts, ServiceFacts)
+        else facts_of(measure_or_facts)
+    )
+    return _present(_summary(facts))
+
+
+def _summary(facts: ServiceFacts):
+    ages_from = [age_from for age_from, _to in facts.ages if age_from is not None]
+    ages_to = [age_to for _from, age_to in facts.ages if age_to is not None]
+    lead = facts.lead
     return {
-        "id": service_id,
-        "name": measure.title,
-        "description": measure.description or measure.summary,
-        "url": links[0] if links else None,
-        "email": lead.department.public_email if lead else None,
-        "status": status,
-        "eligibility_description": SEPARATOR.join(g.name for g in target_groups),
+        "id": hsds_uuid("measure", facts.pk),
+        "name": facts.title,
+        "description": facts.description or facts.summary,
+        "url": facts.links[0] if facts.links else None,
+        "email": lead.public_email if lead else None,
+        "status": "defunct" if facts.is_archived else HSDS_STATUS[facts.status],
+        "eligibility_description": SEPARATOR.join(facts.target_groups),
         "minimum_age": min(ages_from) if ages_from else None,
         "maximum_age": max(ages_to) if ages_to else None,
         "assured_date": (
-            timezone.localdate(measure.confirmed_at).isoformat() if measure.confirmed_at else None
+            timezone.localdate(facts.confirmed_at).isoformat() if facts.confirmed_at else None
         ),
-        "last_modified": measure.updated_at.isoformat() if measure.updated_at else None,
-        "organization_id": hsds_uuid("department", lead.department_id) if lead else None,
-        "organization": _hsds_organization(lead.department) if lead else None,
+        "last_modified": facts.updated_at.isoformat() if facts.updated_at else None,
+        "organization_id": hsds_uuid("department", lead.pk) if lead else None,
+        "organization": _hsds_organization(lead) if lead else None,
     }
 
 
@@ -431,7 +543,7 @@ def _hsds_organization(department):
 
 
 def _hsds_contacts(measure, service_id, contact_departments):
-    person = measure.contact_person
+    person = measure.shown_contact
     if person is None:
         return []
     contact_id = hsds_uuid("person", person.pk)
@@ -544,7 +656,7 @@ def _contact_departments(measures: Iterable[Measure]) -> dict[int, Department]:
 def _hsds_meta(count: int) -> dict[str, Any]:
     return {
         "hsds_version": "3.0",
-        "district": settings.DISTRICT_NAME,
+        "district": districts.current_name(),
         "generated_at": timezone.now().isoformat(),
         "count": count,
         "roles": {value: str(label) for value, label in Participation.Role.choices},

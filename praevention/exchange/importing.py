@@ -16,42 +16,42 @@ to the base) keeps the newer value, a value only the file changed is taken, and 
 changed is an error naming who changed it.
 """
 
+import functools
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praevention.exchange.amounts import header_unit
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
     EXAMPLE_TITLE,
     M2M_KEYS,
+    ORDER,
     PREVALIDATED,
     SCALAR_KEYS,
     Catalog,
     ChoiceColumn,
     as_text,
+    has_several,
     norm,
 )
 from praevention.exchange.reading import FileRejected
-from praevention.measures import policy, rules
-from praevention.measures.history import _m2m_snapshots
+from praevention.measures import policy, rules, services
+from praevention.measures.bulk import MeasureWrite
+from praevention.measures.history import link_snapshots
 from praevention.measures.models import Measure, Participation
 
 logger = logging.getLogger(__name__)
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 BATCH = 1000
-# How long saving waits for a row another request has locked (PostgreSQL lock_timeout), in
-# milliseconds; None: `settings.DB_LOCK_TIMEOUT_MS`, the same wait as a save in the form.
-LOCK_TIMEOUT_MS: int | None = None
 # Columns that say which measure a row is, not what it holds.
 IDENTITY = {"id", "version"}
 
@@ -90,6 +90,8 @@ class RowPlan:
     renamed_from: str = ""
     # A new measure's (column, value) pairs, for the preview.
     new_values: list = field(default_factory=list)
+    # The rules that turned cells into values ("Budget (EUR): 12,5 T€ → 12.500,00 €").
+    notes: list = field(default_factory=list)
 
     @property
     def filled(self):
@@ -139,6 +141,8 @@ class ImportPlan:
     @property
     def missing_columns(self):
         present = {column.key for column in self.columns}
+        if "period" in present:
+            present |= {"start_date", "end_date"}
         return [c for c in COLUMNS if c.key not in present and c.key not in IDENTITY]
 
     def signature(self):
@@ -227,7 +231,7 @@ def plan_import(
     positions = _positions(table.headers, mapping)
     catalog = catalog or Catalog()
     base_versions = base_versions or {}
-    plan = ImportPlan(columns=sorted(positions, key=COLUMNS.index))
+    plan = ImportPlan(columns=sorted(positions, key=ORDER.index))
     unnamed = [i for i, key in enumerate(mapping) if not table.headers[i]]
 
     parsed: list[tuple[int, dict[str, Any], list[RowError]]] = []
@@ -261,6 +265,7 @@ def plan_import(
         if base and base < measure.version:
             stale[measure.pk] = base
     bases = _base_states(stale) if stale else {}
+    last_changes = _last_changes(list(stale)) if stale else {}
 
     seen_measures: dict[int, int] = {}
     seen_titles: dict[str, int] = {}
@@ -299,7 +304,10 @@ def plan_import(
         base_state = None
         if measure is not None and measure.pk in stale:
             base_state = bases.get(measure.pk, {"_version": stale[measure.pk], "_missing": True})
+            base_state = {**base_state, "_who": last_changes.get(measure.pk, "")}
         row = _plan_row(number, values, measure, positions, errors, base_state)
+        if row is not None:
+            row.notes = catalog.notes.get(number, [])
         if row is not None and not errors:
             _check_permission(by, row, errors)
         if errors:
@@ -316,7 +324,7 @@ def _check_permission(by: Any, row: RowPlan, errors: list[RowError]) -> None:
     Asks measures/policy.py like the services do for a save in the form: `can_create` or
     `can_edit`, then `participation_change_errors` on the participations before the save
     (as `_load_measures` read them) and after it (the row's, or the same when the file
-    leaves them as they are). No query per row: the relations are already loaded.
+    leaves them as they are). No query per row: the participations are already loaded.
     """
     if by is None:
         return
@@ -325,9 +333,7 @@ def _check_permission(by: Any, row: RowPlan, errors: list[RowError]) -> None:
     if creating:
         allowed = policy.can_create(by)
     else:
-        # Coordinators may edit every measure without the policy reading participations.
-        coordinator = getattr(by, "is_coordinator", False)
-        allowed = policy.can_edit(by, row.measure if coordinator else _as_loaded(row.measure))
+        allowed = policy.can_edit_taking_part(by, [d.pk for d, _role in before])
     if not allowed:
         errors.append(
             RowError(
@@ -355,24 +361,6 @@ def _loaded_participations(measure: Measure) -> list[tuple[Any, str]]:
     return [(department, role) for _pk, department, role in relations["participations"]]
 
 
-def _as_loaded(measure: Measure) -> Measure:
-    """The measure with `participations.all()` answered from what `_load_measures` read,
-    so `policy.can_edit` costs no query per row (a prefetch, filled by hand)."""
-    relations = getattr(measure, "import_relations", None)
-    cache = getattr(measure, "_prefetched_objects_cache", None) or {}
-    if relations is None or "participations" in cache:
-        return measure
-    loaded = measure.participations.all()  # lazy: no query
-    loaded._result_cache = [
-        Participation(pk=pk, measure_id=measure.pk, department=department, role=role)
-        for pk, department, role in relations["participations"]
-    ]
-    # Django's own prefetch fills these two attributes the same way (query.prefetch_one_level).
-    setattr(loaded, "_prefetch_done", True)  # noqa: B010
-    setattr(measure, "_prefetched_objects_cache", {**cache, "participations": loaded})  # noqa: B010
-    return measure
-
-
 def _parse_row(number, cells, positions, catalog, table, errors):
     """{column key: value} of the cells that parse; an error for each one that does not."""
     values = {}
@@ -394,12 +382,19 @@ def _parse_row(number, cells, positions, catalog, table, errors):
             )
             continue
         raw = cells[position] if position < len(cells) else None
+        catalog.unit = _header_unit(table.headers[position]) if column.key == "budget_eur" else None
         try:
             values[column.key] = column.parse(raw, catalog)
         except ValidationError as invalid:
             errors.extend(RowError(number, column.header, m) for m in invalid.messages)
     catalog.row = catalog.column = None
     return values
+
+
+@functools.lru_cache(maxsize=256)
+def _header_unit(header):
+    """The unit a file's header names ("Budget in T€"): applied to every cell below it."""
+    return header_unit(str(header or ""))
 
 
 def _load_measures(ids, catalog):
@@ -519,7 +514,7 @@ def _base_states(stale):
     ).order_by("history_date", "history_id"):
         if stale.get(record.id) == record.version:
             records[record.id] = record
-    m2m = _m2m_snapshots([record.history_id for record in records.values()])
+    m2m = link_snapshots([record.history_id for record in records.values()])
     participations = {pk: {} for pk in records}
     if records:
         latest = max(record.history_date for record in records.values())
@@ -549,18 +544,21 @@ def _base_states(stale):
     return states
 
 
-def _when_changed(measure, base):
-    from praevention.measures.history import changes_since
-
-    changes = changes_since(measure, base)
-    if not changes:
-        return ""
-    last = changes[-1]
-    who = (last.user.get_full_name() or last.user.email) if last.user else _("unbekannt")
-    return _("von %(who)s am %(date)s") % {
-        "who": who,
-        "date": timezone.localtime(last.date).strftime("%d.%m.%Y %H:%M"),
-    }
+def _last_changes(ids):
+    """{measure id: "von <who> am <date>"} of each measure's latest save: who changed it
+    since the file's version. Two queries for any number of measures (issue #28: one
+    history read per conflicting row made a 5,000-row stale file take 100 s)."""
+    history = Measure.history.model.objects
+    latest = history.filter(id__in=ids).values("id").annotate(last=Max("history_id")).values("last")
+    found = {}
+    for record in history.filter(history_id__in=latest).select_related("history_user"):
+        user = record.history_user
+        who = (user.get_full_name() or user.email) if user else _("unbekannt")
+        found[record.id] = _("von %(who)s am %(date)s") % {
+            "who": who,
+            "date": timezone.localtime(record.history_date).strftime("%d.%m.%Y %H:%M"),
+        }
+    return found
 
 
 def _plan_row(number, values, measure, positions, errors, base_state):
@@ -609,7 +607,8 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     measure = row.measure
     if not creating:
         row.version = measure.version
-    present = [c for c in positions if c.key not in IDENTITY and c.key in values]
+    filled = _apply_period(values, positions, creating)
+    present = [c for c in positions if c.key not in IDENTITY and c.key in values] + filled
     new_values = {}
     conflicts = []
     for column in present:
@@ -653,7 +652,7 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     if errors:
         return None
     if conflicts:
-        who = _when_changed(measure, base_state["_version"])
+        who = base_state.get("_who", "")
         for column, current, value in conflicts:
             errors.append(
                 RowError(
@@ -734,17 +733,49 @@ def _plan_row(number, values, measure, positions, errors, base_state):
     return row
 
 
+# Suggestions ("meinten Sie …?") are worked out for this many unknown values, the ones the
+# preview shows; a file with thousands of unknown names costs no fuzzy search for each.
+SUGGESTED_UNKNOWN = 100
+
+
+def _apply_period(values, positions, creating):
+    """Put a "Zeitraum" cell's dates (exchange/periods.py) into Beginn and Ende, unless the
+    file has those columns too; "laufend" makes a new measure running. Returns the columns
+    the period filled."""
+    period = values.pop("period", None)
+    if period is None:
+        return []
+    filled = []
+    for key, value in (("start_date", period.start), ("end_date", period.end)):
+        if value is not None and BY_KEY[key] not in positions:
+            values[key] = value
+            filled.append(BY_KEY[key])
+    if period.running and creating and BY_KEY["status"] not in positions:
+        values["status"] = Measure.Status.RUNNING
+        filled.append(BY_KEY["status"])
+    return filled
+
+
 def _unknown_values(catalog):
-    """Names the catalogue does not know, once per distinct value, with a suggestion."""
+    """Names the catalogue does not know, once per distinct value, with a suggestion.
+
+    Each value is a single name: `split_entries` never reports a cell with several names as
+    one. The choices of a kind are one shared list, not one copy per value.
+    """
     unknown = []
     order = {column.header: i for i, column in enumerate(COLUMNS)}
+    options = {
+        kind: [(obj.pk, catalog.label(kind, obj)) for obj in objects]
+        for kind, objects in catalog.entries.items()
+    }
 
     def first_seen(item):
         entry = item[1]
         return (entry["rows"][:1], order.get(entry["column"], 0))
 
-    for (kind, key), entry in sorted(catalog.unknown.items(), key=first_seen):
-        suggestion = catalog.suggestion(kind, entry["value"])
+    for number, ((kind, key), entry) in enumerate(sorted(catalog.unknown.items(), key=first_seen)):
+        # A value that may name several entries is offered as no single one.
+        suggested = number < SUGGESTED_UNKNOWN and not has_several(entry["value"])
         unknown.append(
             {
                 "kind": kind,
@@ -753,8 +784,8 @@ def _unknown_values(catalog):
                 "value": entry["value"],
                 "column": entry["column"],
                 "rows": entry["rows"],
-                "suggestion": suggestion,
-                "options": [(obj.pk, catalog.label(kind, obj)) for obj in catalog.entries[kind]],
+                "suggestion": catalog.suggestion(kind, entry["value"]) if suggested else None,
+                "options": options[kind],
             }
         )
     return unknown
@@ -779,24 +810,13 @@ def run_import(plan: ImportPlan, *, by: Any, filename: str) -> ImportPlan:
             _check_permission(by, row, refused)
     if refused:
         raise ImportFailed(refused)
-    reason = (_("Import: %(name)s") % {"name": filename})[:100]
-    creates = [row for row in plan.rows if row.action == CREATE]
-    updates = [row for row in plan.rows if row.action == UPDATE]
+    reason = _("Import: %(name)s") % {"name": filename}
+    writes = [_as_write(row) for row in plan.rows if row.action != UNCHANGED]
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A measure open in someone's save holds its row lock for milliseconds; one
-                # held longer must not keep this request waiting until the statement timeout.
-                with connection.cursor() as cursor:
-                    wait = LOCK_TIMEOUT_MS or settings.DB_LOCK_TIMEOUT_MS
-                    cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(wait)}ms"])
-            _lock_and_check(updates)
-            now = timezone.now()
-            _save_measures(creates, updates, by, now)
-            _save_m2m(creates, updates)
-            _save_participations(creates, updates, by, now, reason)
-            _save_history(creates, updates, by, now, reason)
-    except OperationalError:
+            _lock_and_check([row for row in plan.rows if row.action == UPDATE])
+            services.measures_write(writes=writes, by=by, reason=reason)
+    except (OperationalError, ValidationError):
         logger.warning("Import of %r waited too long for a lock", filename, exc_info=True)
         raise ImportFailed(
             [
@@ -836,18 +856,19 @@ def run_import(plan: ImportPlan, *, by: Any, filename: str) -> ImportPlan:
     return plan
 
 
+def _as_write(row: RowPlan) -> MeasureWrite:
+    """The row as the one writer of measures takes it: only the fields that change."""
+    if row.action == CREATE:
+        return MeasureWrite(row.measure, row.m2m, row.participations)
+    fields = [key for key in row.changed_keys if key in SCALAR_KEYS]
+    return MeasureWrite(row.measure, row.m2m, row.participations, fields=fields)
+
+
 def _lock_and_check(updates):
     """Lock the rows to update; any that moved since the plan stops the whole import."""
     if not updates:
         return
-    ids = [row.measure.pk for row in updates]
-    current = {}
-    for start in range(0, len(ids), BATCH * 5):
-        current.update(
-            Measure.objects.select_for_update()
-            .filter(pk__in=ids[start : start + BATCH * 5])
-            .values_list("pk", "version")
-        )
+    current = services.lock_measures(row.measure.pk for row in updates)
     moved = [row for row in updates if current.get(row.measure.pk) != row.version]
     if moved:
         raise ImportFailed(
@@ -865,235 +886,7 @@ def _lock_and_check(updates):
         )
 
 
-def _sql_type(field):
-    """The column type for an array cast, without the CHECK Django adds to some types."""
-    return re.split(r"\s+CHECK\b", field.db_type(connection))[0]
-
-
-def _insert_measures(measures):
-    """INSERT … SELECT FROM unnest(arrays) RETURNING id, title on PostgreSQL: bulk_create's
-    per-object SQL building cost seconds for 5,000 rows. Ids are matched back by title,
-    which is unique, so nothing depends on the order rows come back in."""
-    quote = connection.ops.quote_name
-    fields = [f for f in Measure._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(f.column) for f in fields)
-    unnest = ", ".join(f"%s::{_sql_type(f)}[]" for f in fields)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(measures, BATCH * 5):
-            arrays = [
-                [f.get_db_prep_save(getattr(m, f.attname), connection) for m in chunk]
-                for f in fields
-            ]
-            cursor.execute(
-                f"INSERT INTO {quote(Measure._meta.db_table)} ({columns}) "
-                f"SELECT * FROM unnest({unnest}) RETURNING id, title",
-                arrays,
-            )
-            ids = dict((title, pk) for pk, title in cursor.fetchall())
-            for measure in chunk:
-                measure.pk = ids[measure.title]
-                measure._state.adding = False
-                measure._state.db = connection.alias
-
-
-def _save_measures(creates, updates, by, now):
-    new = []
-    for row in creates:
-        measure = row.measure
-        measure.created_by = by
-        measure.version = 1
-        measure.created_at = measure.updated_at = now
-        new.append(measure)
-    if connection.vendor == "postgresql":
-        _insert_measures(new)
-    else:
-        Measure.objects.bulk_create(new, batch_size=BATCH)
-    fields = {"version", "updated_at"}
-    for row in updates:
-        row.measure.version += 1
-        row.measure.updated_at = now
-        fields.update(key for key in row.changed_keys if key in SCALAR_KEYS)
-    if not updates:
-        return
-    measures = [row.measure for row in updates]
-    if connection.vendor != "postgresql":
-        Measure.objects.bulk_update(measures, sorted(fields), batch_size=BATCH)
-        return
-    # bulk_update builds a CASE per row and field (25 s for 5,000 rows); one UPDATE … FROM
-    # unnest(arrays) does the same in the database.
-    quote = connection.ops.quote_name
-    model_fields = [Measure._meta.get_field(name) for name in sorted(fields)]
-    types = [_sql_type(field) for field in model_fields]
-    names = [field.column for field in model_fields]
-    arrays = [[m.pk for m in measures]] + [
-        [field.get_db_prep_save(getattr(m, field.attname), connection) for m in measures]
-        for field in model_fields
-    ]
-    unnest = ", ".join(f"%s::{sql_type}[]" for sql_type in ["bigint", *types])
-    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names)
-    columns = ", ".join(quote(name) for name in ["id", *names])
-    with connection.cursor() as cursor:
-        for start in range(0, len(measures), BATCH * 5):
-            cursor.execute(
-                f"UPDATE {quote(Measure._meta.db_table)} AS m SET {assignments} "
-                f"FROM unnest({unnest}) AS v({columns}) WHERE m.id = v.id",
-                [array[start : start + BATCH * 5] for array in arrays],
-            )
-
-
 def _chunks(items, size=BATCH):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _insert_rows(model, columns, types, rows):
-    """Insert plain rows into `model`'s table: on PostgreSQL one statement from arrays
-    (unnest), elsewhere executemany. Returns the new ids on PostgreSQL, else None.
-
-    Why not bulk_create: for the ~100,000 link and history rows of a 5,000-row import the ORM
-    spends seconds building objects and SQL; the values here are plain ids and codes.
-    """
-    if not rows:
-        return []
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = [list(values) for values in zip(*rows, strict=True)]
-            unnest = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({unnest}) RETURNING id",
-                arrays,
-            )
-            return [found for (found,) in cursor.fetchall()]
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
-    return None
-
-
-def _copy_to_history(model, ids, *, kind, now, by, reason):
-    """Write the history records of rows `ids` of `model` as they are now, in the database
-    (INSERT … SELECT): what simple-history would write per save, in one statement per batch."""
-    history = model.history.model
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in history.tracked_fields)
-    extra = ", ".join(
-        quote(history._meta.get_field(name).column)
-        for name in ("history_date", "history_type", "history_user", "history_change_reason")
-    )
-    source, target = quote(model._meta.db_table), quote(history._meta.db_table)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {target} ({columns}, {extra}) "
-                f"SELECT {columns}, %s, %s, %s, %s FROM {source} WHERE id IN ({placeholders})",
-                [now, kind, by.pk if by else None, reason, *chunk],
-            )
-
-
-def _save_m2m(creates, updates):
-    pg = connection.vendor == "postgresql"
-    for key in M2M_KEYS:
-        through = getattr(Measure, key).through
-        target = Measure._meta.get_field(key).remote_field.model
-        target_column = f"{target._meta.model_name}_id"
-        changed = [row for row in updates if key in row.m2m]
-        for chunk in _chunks([row.measure.pk for row in changed]):
-            through.objects.filter(measure_id__in=chunk).delete()
-        links = [
-            (row.measure.pk, obj.pk) for row in [*creates, *changed] for obj in row.m2m.get(key, [])
-        ]
-        if pg:
-            _insert_rows(through, ["measure_id", target_column], ["bigint", "bigint"], links)
-        else:
-            through.objects.bulk_create(
-                [through(measure_id=m, **{target_column: t}) for m, t in links],
-                batch_size=BATCH,
-            )
-
-
-def _save_participations(creates, updates, by, now, reason):
-    """Write participations in the order the one-lead index allows, with their history."""
-    history = {"by": by, "now": now, "reason": reason}
-    deletes, demotions, promotions, new = [], [], [], []
-    for row in creates:
-        for department, role in row.participations:
-            new.append((row.measure.pk, department.pk, role))
-    for row in updates:
-        if row.participations is None:
-            continue
-        wanted = {department.pk: role for department, role in row.participations}
-        participations = row.measure.import_relations["participations"]
-        current = {department.pk: (pk, role) for pk, department, role in participations}
-        for department_id, (pk, role) in current.items():
-            if department_id not in wanted:
-                deletes.append(pk)
-            elif role != wanted[department_id]:
-                participation = Participation(
-                    pk=pk, measure_id=row.measure.pk, department_id=department_id
-                )
-                participation.role = wanted[department_id]
-                participation.updated_at = now
-                is_lead = participation.role == Participation.Role.LEAD
-                (promotions if is_lead else demotions).append(participation)
-        for department_id, role in wanted.items():
-            if department_id not in current:
-                new.append((row.measure.pk, department_id, role))
-    if deletes:
-        # The record of a removal is written from the row before it goes.
-        _copy_to_history(Participation, deletes, kind="-", **history)
-        for chunk in _chunks(deletes):
-            Participation.objects.filter(pk__in=chunk).delete()
-    for group in (demotions, promotions):
-        if group:
-            Participation.objects.bulk_update(group, ["role", "updated_at"], batch_size=BATCH)
-            _copy_to_history(Participation, [p.pk for p in group], kind="~", **history)
-    # Non-lead rows first: a new lead comes after its predecessor was demoted or deleted.
-    new.sort(key=lambda item: item[2] == Participation.Role.LEAD)
-    if connection.vendor == "postgresql":
-        ids = _insert_rows(
-            Participation,
-            ["created_at", "updated_at", "measure_id", "department_id", "role"],
-            ["timestamptz", "timestamptz", "bigint", "bigint", "varchar"],
-            [(now, now, measure, department, role) for measure, department, role in new],
-        )
-    else:
-        objects = [
-            Participation(measure_id=measure, department_id=department, role=role)
-            for measure, department, role in new
-        ]
-        Participation.objects.bulk_create(objects, batch_size=BATCH)
-        ids = [p.pk for p in objects]
-    _copy_to_history(Participation, ids, kind="+", **history)
-
-
-def _save_history(creates, updates, by, now, reason):
-    """One historical record per saved measure, with the M2M snapshot the history page reads
-    (simple-history stores every M2M field's full set with each record)."""
-    created = [row.measure.pk for row in creates]
-    updated = [row.measure.pk for row in updates]
-    options = {"now": now, "by": by, "reason": reason}
-    _copy_to_history(Measure, created, kind="+", **options)
-    _copy_to_history(Measure, updated, kind="~", **options)
-    quote = connection.ops.quote_name
-    history_table = quote(Measure.history.model._meta.db_table)
-    with connection.cursor() as cursor:
-        for key in M2M_KEYS:
-            through = getattr(Measure, key).through
-            target = Measure._meta.get_field(key).remote_field.model
-            target_column = f"{target._meta.model_name}_id"
-            snapshot = apps.get_model("measures", f"HistoricalMeasure_{key}")
-            columns = ", ".join(quote(c) for c in ("id", "measure_id", target_column))
-            for chunk in _chunks(created + updated):
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {quote(snapshot._meta.db_table)} ({columns}, history_id) "
-                    f"SELECT t.id, t.measure_id, t.{quote(target_column)}, h.history_id "
-                    f"FROM {quote(through._meta.db_table)} t "
-                    f"JOIN {history_table} h ON h.id = t.measure_id "
-                    f"WHERE h.history_date = %s AND h.id IN ({placeholders})",
-                    [now, *chunk],
-                )

@@ -18,7 +18,12 @@ from typing import Any
 from django.conf import settings
 
 from praevention.exchange.columns import german
-from praevention.exchange.exporting import hsds_organization, hsds_service, hsds_service_summary
+from praevention.exchange.exporting import (
+    ServiceFacts,
+    hsds_organization,
+    hsds_service,
+    hsds_service_summary,
+)
 from praevention.measures.models import Measure
 from praevention.network.models import Department
 
@@ -101,34 +106,49 @@ def _pick(value: Any, whitelist: Any) -> Any:
     return {key: _pick(item, whitelist[key]) for key, item in value.items() if key in whitelist}
 
 
+def public_fields(service: dict[str, Any], *, budget: bool | None = None) -> dict[str, Any]:
+    """THE decision: what of an HSDS service (`hsds_service` or `hsds_service_summary`) may
+    leave the app without a login. Only the whitelisted fields (`SERVICE`); the budget
+    (`x_praeventionsnetz.budget_eur`, Euro per year as a decimal string) only when `budget`,
+    default `settings.HSDS_PUBLISH_BUDGET` (off unless the network opts in)."""
+    if budget is None:
+        budget = settings.HSDS_PUBLISH_BUDGET
+    public = _pick(service, SERVICE)
+    budget_eur = service.get("x_praeventionsnetz", {}).get("budget_eur")
+    if budget and budget_eur is not None:
+        public["x_praeventionsnetz"]["budget_eur"] = budget_eur
+    return public
+
+
 def public_service(
-    measure: Measure,
+    measure: Measure | ServiceFacts,
     *,
     full: bool = True,
     changed_at: datetime.datetime | None = None,
     budget: bool | None = None,
 ) -> dict[str, Any]:
-    """One public measure as an HSDS 3.0 service, only with the whitelisted fields (a dict).
+    """One public measure as an HSDS 3.0 service, through `public_fields` (a dict).
 
-    `full`: fully nested (`hsds_service`, the measure loaded with `with_relations()`; no
+    `full`: fully nested (`hsds_service`, a Measure loaded with `with_relations()`; no
     contact person is read), else its one-to-one fields and organization
-    (`hsds_service_summary`, loaded with `for_service_list()`).
+    (`hsds_service_summary`, a Measure loaded with `for_service_list()` or its ServiceFacts).
     `changed_at`: its last change as `MeasureQuerySet.with_changed_at` finds it (fields,
-    links, participations, publication), sent as `last_modified`; default `updated_at`.
-    `budget`: whether the budget (`x_praeventionsnetz.budget_eur`, Euro per year as a decimal
-    string) goes out; default `settings.HSDS_PUBLISH_BUDGET` (off unless the network opts in).
-    Whether the measure is public at all is `MeasureQuerySet.public`'s decision.
+    links, participations, publication), sent as `last_modified`; default: the facts' own,
+    else `updated_at`. Whether the measure is public at all is `MeasureQuerySet.public`'s
+    decision.
     """
-    if budget is None:
-        budget = settings.HSDS_PUBLISH_BUDGET
     with german():
-        service = hsds_service(measure, contacts=False) if full else hsds_service_summary(measure)
-    public = _pick(service, SERVICE)
+        if full:
+            if not isinstance(measure, Measure):
+                raise TypeError("a fully nested service needs the Measure")
+            service = hsds_service(measure, contacts=False)
+        else:
+            service = hsds_service_summary(measure)
+    public = public_fields(service, budget=budget)
+    if changed_at is None and isinstance(measure, ServiceFacts):
+        changed_at = measure.changed_at
     if changed_at is not None:
         public["last_modified"] = changed_at.isoformat()
-    budget_eur = service.get("x_praeventionsnetz", {}).get("budget_eur")
-    if budget and budget_eur is not None:
-        public["x_praeventionsnetz"]["budget_eur"] = budget_eur
     return public
 
 

@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import msoffcrypto
 from charset_normalizer import from_bytes
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -134,6 +135,95 @@ class Table:
     encoding: str = ""
     formula_cells: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    # [(row number, German reason)] rows left out as Excel hides them or as totals.
+    left_out: list = field(default_factory=list)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def refuse_unreadable(data: bytes) -> None:
+    """FileRejected naming the format and the fix for files no reader here can read, by
+    their content whatever their name (issue #26, item 4): encrypted workbooks (a password
+    or a Microsoft 365 sensitivity label, both an OLE container with an encrypted package),
+    old Excel 97–2003 workbooks, OpenDocument spreadsheets, "Strict Open XML" workbooks and
+    web pages saved with an .xls name."""
+    if data.startswith(OLE_MAGIC):
+        if _is_encrypted(data):
+            raise FileRejected(
+                _(
+                    "Die Excel-Datei ist verschlüsselt (mit einem Kennwort oder einer "
+                    "Vertraulichkeitsbezeichnung) und kann nicht gelesen werden. Bitte in Excel "
+                    "eine Kopie ohne Schutz speichern (Datei → Informationen → Arbeitsmappe "
+                    "schützen bzw. Vertraulichkeit „Öffentlich“) oder als „CSV UTF-8“ speichern "
+                    "und diese Datei hochladen."
+                )
+            )
+        raise FileRejected(
+            _(
+                "Die Datei ist eine Excel-Arbeitsmappe im alten Format (.xls, Excel 97–2003). "
+                "Bitte in Excel „Speichern unter“ → „Excel-Arbeitsmappe (.xlsx)“ oder "
+                "„CSV UTF-8“ wählen und diese Datei hochladen."
+            )
+        )
+    if data.startswith(ZIP_MAGIC):
+        kind = _zip_kind(data)
+        if kind == "ods":
+            raise FileRejected(
+                _(
+                    "Die Datei ist eine OpenDocument-Tabelle (.ods, LibreOffice/OpenOffice). "
+                    "Bitte in LibreOffice „Datei → Speichern unter“ → „Excel 2007-365 (.xlsx)“ "
+                    "oder „Text CSV“ (UTF-8, Semikolon) wählen und diese Datei hochladen."
+                )
+            )
+        if kind == "strict":
+            raise FileRejected(
+                _(
+                    "Die Excel-Datei ist im Format „Strict Open XML“ gespeichert, das hier nicht "
+                    "gelesen werden kann. Bitte in Excel „Speichern unter“ → "
+                    "„Excel-Arbeitsmappe (.xlsx)“ (nicht „Strict Open XML“) wählen."
+                )
+            )
+        return
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and any(tag in head for tag in (b"<html", b"<table", b"<!doctype")):
+        raise FileRejected(
+            _(
+                "Die Datei ist eine Webseite (HTML), die als Excel-Datei benannt wurde, z. B. "
+                "ein Export aus einem Fachverfahren. Bitte in Excel öffnen und als "
+                "„Excel-Arbeitsmappe (.xlsx)“ oder „CSV UTF-8“ speichern."
+            )
+        )
+
+
+def _is_encrypted(data: bytes) -> bool:
+    """Whether an OLE file is an encrypted Office document (msoffcrypto-tool reads the
+    container's EncryptionInfo; a label's encryption uses the same container)."""
+    try:
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # any container msoffcrypto cannot parse is no encrypted workbook
+        logger.info("OLE upload not recognised by msoffcrypto", exc_info=True)
+        return False
+
+
+def _zip_kind(data: bytes) -> str:
+    """ "ods", "strict" or "" (anything else, read as XLSX) from the package's own marks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    if member.read(100).strip() == ODS_TYPE:
+                        return "ods"
+            if "xl/workbook.xml" in names:
+                with archive.open("xl/workbook.xml") as member:
+                    if STRICT_NAMESPACE in member.read(4096):
+                        return "strict"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return ""
+    return ""
 
 
 def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=()) -> Table:
@@ -146,6 +236,7 @@ def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=(
         raise FileRejected(_("Die Datei ist leer."))
     suffix = PurePath(name or "").suffix.lower()
     is_zip = data.startswith(ZIP_MAGIC)
+    refuse_unreadable(data)
     if suffix == ".xlsx" or (suffix == ".xlsm" and is_zip):
         if not is_zip:
             raise FileRejected(_("Die Datei endet auf .xlsx, ist aber keine Excel-Datei (.xlsx)."))
@@ -158,7 +249,9 @@ def read_table(name: str, data: bytes, sheet: str | None = None, known_headers=(
                     "Bitte als .xlsx hochladen oder in Excel als „CSV UTF-8“ speichern."
                 )
             )
-        return read_csv(data, known_headers)
+        table = read_csv(data, known_headers)
+        _leave_out_what_excel_hides(None, table)
+        return table
     if suffix in (".xls", ".ods", ".numbers"):
         raise FileRejected(
             _(
@@ -458,6 +551,67 @@ def _choose_sheet(workbook, wanted):
     return chosen, others
 
 
+HIDDEN_ROW = re.compile(rb"<row\b[^>]*\bhidden=\"(?:1|true)\"")
+TOTALS = re.compile(r"^(?:summe|gesamt|insgesamt|gesamtsumme|zwischensumme)\b", re.IGNORECASE)
+
+
+def _leave_out_what_excel_hides(data: bytes | None, table: "Table") -> None:
+    """Rows the user does not see in Excel (hidden by hand or by an autofilter), struck-through
+    rows and "Summe"/"Gesamt" lines are left out and named in the preview (issue #26, item 3).
+
+    The workbook is opened a second time, fully, only when its XML has hidden rows or a
+    struck-through font: a plain 5,000-row file costs nothing more.
+    """
+    reasons: dict[int, str] = {}
+    for number, cells in table.rows:
+        first = next((c for c in cells if c not in (None, "")), None)
+        if isinstance(first, str) and TOTALS.match(first.strip()):
+            reasons[number] = _("Summenzeile")
+    marked = data is not None and _marks_rows(data)
+    if marked:
+        workbook = load_workbook(io.BytesIO(data or b""), data_only=True)
+        try:
+            sheet = workbook[table.sheet]
+            for number, _cells in table.rows:
+                if sheet.row_dimensions[number].hidden:
+                    reasons[number] = _("in Excel ausgeblendet oder weggefiltert")
+                    continue
+                filled = [c for c in sheet[number] if c.value not in (None, "")]
+                if filled and all(c.font is not None and c.font.strike for c in filled):
+                    reasons[number] = _("durchgestrichen")
+        finally:
+            workbook.close()
+    if not reasons:
+        return
+    table.rows = [(number, cells) for number, cells in table.rows if number not in reasons]
+    table.left_out = sorted(reasons.items())
+    listed = "; ".join(
+        _("Zeile %(row)s (%(reason)s)") % {"row": row, "reason": reason}
+        for row, reason in table.left_out
+    )
+    table.notes.append(
+        _(
+            "Nicht übernommen, weil Excel sie nicht zeigt oder sie keine Maßnahme sind: "
+            "%(rows)s. Um eine davon zu übernehmen, sie in Excel einblenden, den Filter "
+            "aufheben bzw. die Durchstreichung entfernen und die Datei erneut hochladen."
+        )
+        % {"rows": listed}
+    )
+
+
+def _marks_rows(data: bytes) -> bool:
+    """Whether a workbook's XML hides rows or has a struck-through font (cheap: no parse)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        if "xl/styles.xml" in names and b"<strike" in archive.read("xl/styles.xml"):
+            return True
+        return any(
+            HIDDEN_ROW.search(archive.read(name))
+            for name in names
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+
+
 def _formula_cells(data, sheet_title, header_row, last_row):
     """{(row, position): "F2"} of formula cells in the sheet (read without stored values)."""
     workbook = _open_xlsx(data, data_only=False)
@@ -594,7 +748,8 @@ def read_xlsx(data: bytes, sheet: str | None = None, known_headers=()) -> Table:
         ) from None
     finally:
         workbook.close()
-    if has_formulas:
+    _leave_out_what_excel_hides(data, table)
+    if has_formulas and table.rows:
         last_row = table.rows[-1][0]
         formulas = _formula_cells(data, table.sheet, table.header_row, last_row)
         values = {number: cells for number, cells in table.rows}

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,8 +24,10 @@ from praevention.exchange import exporting, importing, policy
 from praevention.exchange.columns import (
     BY_KEY,
     COLUMNS,
+    IMPORT_ONLY,
     Catalog,
     as_text,
+    has_several,
     known_header_keys,
     suggest_columns,
 )
@@ -37,6 +39,9 @@ SESSION_KEY = "exchange_import"
 MAX_SHOWN_ERRORS = 500
 # The preview lists this many rows; the counts above it cover all.
 MAX_SHOWN_ROWS = 500
+# "Unbekannte Werte": at most this many values with their choices (issue #28: one file's
+# table had 45,000 rows, 77 MB of HTML); the rest are counted and come after a new check.
+MAX_SHOWN_UNKNOWN = 100
 TABLE_CACHE_SECONDS = 30 * 60
 
 
@@ -125,7 +130,11 @@ def _render_mapping(request, stored, table, suggestions=None, status=200, error=
     samples = {}
     for _number, cells in table.rows[:3]:
         for position, cell in enumerate(cells):
-            text = as_text(cell).strip()
+            # Numbers as the user's Excel shows them: "12,5", not "12.5".
+            if isinstance(cell, float) and not cell.is_integer():
+                text = formats.number_format(cell, force_grouping=True)
+            else:
+                text = as_text(cell).strip()
             if text:
                 samples.setdefault(position, []).append(text[:40])
     rows = [
@@ -148,7 +157,9 @@ def _render_mapping(request, stored, table, suggestions=None, status=200, error=
             "filename": stored["name"],
             "table": table,
             "rows": rows,
-            "choices": [c for c in COLUMNS if c.key != "version"] + [BY_KEY["version"]],
+            "choices": [c for c in COLUMNS if c.key != "version"]
+            + IMPORT_ONLY
+            + [BY_KEY["version"]],
             "token": stored["sha256"],
             "error": error,
         },
@@ -167,6 +178,8 @@ def _render_preview(request, plan, stored, table, status=200, warning=None):
             "plan": plan,
             "table": table,
             "filename": stored["name"],
+            "unknown": plan.unknown[:MAX_SHOWN_UNKNOWN],
+            "hidden_unknown": max(0, len(plan.unknown) - MAX_SHOWN_UNKNOWN),
             "errors": errors[:MAX_SHOWN_ERRORS],
             "hidden_errors": max(0, len(errors) - MAX_SHOWN_ERRORS),
             "error_rows": len({e.row for e in errors}),
@@ -379,12 +392,28 @@ def import_values(request):
         return _render_form(
             request, ImportUploadForm(), status=rejected.status, error=rejected.message
         )
+    count = request.POST.get("count", "0") or "0"
+    if not (count.isascii() and count.isdigit()):
+        return _render_form(
+            request,
+            ImportUploadForm(),
+            status=400,
+            error=_(
+                "Die Zuordnung war unvollständig (Anzahl „%(count)s“). Bitte die Vorschau neu "
+                "laden und die Werte erneut zuordnen."
+            )
+            % {"count": count[:20]},
+        )
     catalog = Catalog()
-    for index in range(int(request.POST.get("count", "0") or 0)):
+    for index in range(min(int(count), MAX_SHOWN_UNKNOWN)):
         kind = request.POST.get(f"kind-{index}", "")
         value = request.POST.get(f"value-{index}", "")
         target = request.POST.get(f"target-{index}", "")
         if kind not in Catalog.KINDS or not value or not target.isdigit():
+            continue
+        if has_several(value):
+            # Several names in one cell are several entries: mapping the cell to one of them
+            # would drop the others in this and every later file (issue #26, item 1).
             continue
         if not any(obj.pk == int(target) for obj in catalog.entries[kind]):
             continue

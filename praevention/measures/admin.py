@@ -69,6 +69,23 @@ class ParticipationFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
         super().clean()
 
+    def note_changes(self):
+        """What `formset.save()` would note for the admin's change message; the rows are
+        written by the services, not by the formset."""
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+
+        def deleted(form):
+            return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+        for form in self.initial_forms:
+            if deleted(form):
+                self.deleted_objects.append(form.instance)
+            elif form.has_changed():
+                self.changed_objects.append((form.instance, form.changed_data))
+        for form in self.extra_forms:
+            if form.has_changed() and not deleted(form):
+                self.new_objects.append(form.instance)
+
     @property
     def initial_forms(self):
         forms = super().initial_forms
@@ -279,13 +296,43 @@ class MeasureAdmin(SimpleHistoryAdmin):
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
-        if change:
-            # Measure.save() counts versions from the stored one, also when the
-            # history's revert form saves an old copy.
-            obj.version = form.stored_version or obj.version
-        else:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        # Nothing is written yet: the one writer saves the measure with its links and
+        # participations in `save_related`. The history's revert view calls only
+        # `form.save_m2m()` after this, so that call writes (participations as stored).
+        form.save_m2m = lambda: self._write(request, form, None, change)
+
+    def save_related(self, request, form, formsets, change):
+        participations = None
+        for formset in formsets:
+            if isinstance(formset, ParticipationFormSet):
+                participations = formset.participations()
+                formset.note_changes()
+        self._write(request, form, participations, change)
+
+    def _write(self, request, form, participations, change):
+        """Save through the services, like the front end: one version, one history record."""
+        measure = form.instance
+        m2m = {
+            name: form.cleaned_data[name]
+            for name in Measure.M2M_FIELDS
+            if name in form.cleaned_data
+        }
+        if not change:
+            services.measure_create(
+                measure=measure, m2m=m2m, participations=participations or [], by=request.user
+            )
+            return
+        if participations is None:
+            participations = [
+                (p.department, p.role) for p in measure.participations.select_related("department")
+            ]
+        services.measure_update(
+            measure=measure,
+            m2m=m2m,
+            participations=participations,
+            expected_version=form.stored_version,
+            by=request.user,
+        )
 
     def _set_archived(self, request, queryset, archived):
         changed = 0

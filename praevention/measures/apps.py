@@ -28,3 +28,11 @@ class MeasuresConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="praevention_sqlite_fold")
+
+        from praevention.catalog import usage
+        from praevention.measures.models import Measure
+        from praevention.measures.services import catalog_entries_merge
+
+        # The catalogue's admin merges entries through the writer of measures (versions,
+        # history) without the catalogue importing measures (layer order).
+        usage.register_merger(usage.Merger(Measure, catalog_entries_merge))

@@ -45,6 +45,64 @@ def grouped_social_spaces(spaces):
     return groups
 
 
+def measure_form_layout() -> Layout:
+    """The measure form's sections (crispy-forms): basics; target groups, phases, spaces;
+    reach and funding; contact, quality and evidence."""
+    return Layout(
+        Fieldset(
+            _("Grunddaten"),
+            "title",
+            "summary",
+            "description",
+            Div(
+                Div("status", css_class="col-md-4"),
+                Div("start_date", css_class="col-md-4"),
+                Div("end_date", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "poverty_focus",
+            "version",
+        ),
+        Fieldset(
+            _("Zielgruppen, Lebensphasen und Sozialräume"),
+            Div(
+                Div("target_groups", css_class="col-md-6"),
+                Div("life_phases", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("social_spaces", css_class="col-md-6"),
+                Div("fields_of_action", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "strategic_goals",
+        ),
+        Fieldset(
+            _("Reichweite und Finanzierung"),
+            Div(
+                Div("reach_planned", css_class="col-md-6"),
+                Div("reach_actual", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("budget_eur", css_class="col-md-4"),
+                Div("funding_source", css_class="col-md-4"),
+                Div("funding_ends_on", css_class="col-md-4"),
+                css_class="row",
+            ),
+        ),
+        Fieldset(
+            _("Kontakt, Qualität und Evidenz"),
+            "contact_person",
+            "external_partners",
+            "evidence_level",
+            "good_practice_criteria",
+            "evaluation_notes",
+            "links",
+        ),
+    )
+
+
 class MeasureForm(forms.ModelForm):
     """All fields of a measure; `version` carries the state the editor started from."""
 
@@ -128,59 +186,7 @@ class MeasureForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(
-                _("Grunddaten"),
-                "title",
-                "summary",
-                "description",
-                Div(
-                    Div("status", css_class="col-md-4"),
-                    Div("start_date", css_class="col-md-4"),
-                    Div("end_date", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                "poverty_focus",
-                "version",
-            ),
-            Fieldset(
-                _("Zielgruppen, Lebensphasen und Sozialräume"),
-                Div(
-                    Div("target_groups", css_class="col-md-6"),
-                    Div("life_phases", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("social_spaces", css_class="col-md-6"),
-                    Div("fields_of_action", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                "strategic_goals",
-            ),
-            Fieldset(
-                _("Reichweite und Finanzierung"),
-                Div(
-                    Div("reach_planned", css_class="col-md-6"),
-                    Div("reach_actual", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("budget_eur", css_class="col-md-4"),
-                    Div("funding_source", css_class="col-md-4"),
-                    Div("funding_ends_on", css_class="col-md-4"),
-                    css_class="row",
-                ),
-            ),
-            Fieldset(
-                _("Kontakt, Qualität und Evidenz"),
-                "contact_person",
-                "external_partners",
-                "evidence_level",
-                "good_practice_criteria",
-                "evaluation_notes",
-                "links",
-            ),
-        )
+        self.helper.layout = measure_form_layout()
 
     def clean_version(self):
         version = self.cleaned_data.get("version")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.apps import apps
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from praevention.accounts.models import User
 from praevention.catalog.models import (
     EvidenceLevel,
 )
+from praevention.measures.bulk import snapshot_model
 from praevention.measures.models import Measure, Participation, PublicationChange
 from praevention.network.models import Person
 
@@ -55,13 +55,12 @@ def _tracked_fields():
     return [f for f in Measure._meta.concrete_fields if f.name not in UNTRACKED]
 
 
-def _m2m_snapshots(record_ids):
-    """{history_id: {field: frozenset(ids)}} for the given records, one query per M2M field."""
+def link_snapshots(record_ids):
+    """{history_id: {M2M field: frozenset(catalogue ids)}} for the given historical records
+    of measures, one query per M2M field."""
     result = {history_id: {} for history_id in record_ids}
     for name, target in M2M_TARGETS.items():
-        rows = apps.get_model("measures", f"HistoricalMeasure_{name}").objects.filter(
-            history_id__in=record_ids
-        )
+        rows = snapshot_model(name).objects.filter(history_id__in=record_ids)
         grouped = {history_id: set() for history_id in record_ids}
         for history_id, target_id in rows.values_list(
             "history_id", f"{target._meta.model_name}_id"
@@ -211,7 +210,7 @@ def measure_history(measure):
         first, _last = by_version.get(record.version, (record, None))
         by_version[record.version] = (first, record)
 
-    m2m = _m2m_snapshots([last.history_id for _first, last in by_version.values()])
+    m2m = link_snapshots([last.history_id for _first, last in by_version.values()])
     snapshots = {version: _snapshot(last, m2m) for version, (_first, last) in by_version.items()}
     names = _names(snapshots.values())
     change_sets = []

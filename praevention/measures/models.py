@@ -271,6 +271,9 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 class Measure(TimeStampedModel):
     """A Maßnahme of the network, run by one lead department with partners."""
 
+    # Annotated by `MeasureQuerySet.with_changed_at` (the public API's Last-Modified).
+    changed_at: "datetime.datetime | None"
+
     class Status(models.TextChoices):
         IDEA = "idea", _("Idee")
         PLANNED = "planned", _("geplant")
@@ -466,6 +469,18 @@ class Measure(TimeStampedModel):
                 fields=["id"], condition=Q(is_public=True, is_archived=False), name="measure_public"
             ),
         ]
+
+    @property
+    def shown_contact(self) -> Person | None:
+        """The contact person as pages, exports and the HSDS API show them: None when they
+        have left (their account is inactive, e.g. pseudonymised; issue #28, fault 8)."""
+        person = self.contact_person
+        return person if person is not None and person.user.is_active else None
+
+    @property
+    def contact_missing(self) -> bool:
+        """A contact person is set but has left: the department must name a new one."""
+        return self.contact_person_id is not None and self.shown_contact is None
 
     def __str__(self) -> str:
         return self.title

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from praevention.accounts.policy import Visitor, department_id, is_network_member
+from praevention.accounts.policy import Visitor, department_id, is_coordinator, is_network_member
 from praevention.measures.models import Measure
 from praevention.measures.rules import LEAD
 
@@ -32,10 +32,18 @@ def can_edit(user: Visitor, measure: Measure) -> bool:
         return False
     if user.is_coordinator:
         return True
-    own = department_id(user)
-    if own is None:
+    return can_edit_taking_part(user, (p.department_id for p in measure.participations.all()))
+
+
+def can_edit_taking_part(user: Visitor, department_ids: Iterable[int]) -> bool:
+    """`can_edit` for a measure the departments `department_ids` take part in, for callers
+    that read participations in bulk (the import) instead of per measure."""
+    if not is_network_member(user) or not user.has_perm("measures.change_measure"):
         return False
-    return any(p.department_id == own for p in measure.participations.all())
+    if user.is_coordinator:
+        return True
+    own = department_id(user)
+    return own is not None and own in set(department_ids)
 
 
 def can_archive(user: Visitor, measure: Measure) -> bool:
@@ -48,7 +56,7 @@ def can_restore(user: Visitor, measure: Measure) -> bool:
 
 def can_publish(user: Visitor) -> bool:
     """Coordinators decide which measures the public HSDS API shows (issue #25: opt-in)."""
-    return is_network_member(user) and user.is_coordinator
+    return is_coordinator(user)
 
 
 def can_view_history(user: Visitor, measure: Measure) -> bool:
@@ -75,7 +83,8 @@ def participation_change_errors(
 
     Rule (issue #12, fault 1): coordinators and admins change anything. A core-team member's
     save keeps their own department as a participant; only the members of the lead
-    department may change the lead or remove another department. Checked on the state
+    department may change the lead, remove another department or change another
+    department's role (issue #28, fault 7). Checked on the state
     before *and* after the save, so a forged form cannot take a measure over or push a
     department out.
     """
@@ -110,6 +119,16 @@ def participation_change_errors(
                 _(
                     "Andere Fachbereiche können nur Mitglieder des federführenden Fachbereichs "
                     "oder die Koordination austragen."
+                )
+            )
+        # Issue #28, fault 7 (L1): a partner changed another partner's role.
+        if any(
+            pk in new and new[pk] != role for pk, role in old.items() if pk not in (own, old_lead)
+        ):
+            errors.append(
+                _(
+                    "Die Rolle anderer Fachbereiche können nur Mitglieder des federführenden "
+                    "Fachbereichs oder die Koordination ändern."
                 )
             )
     return errors

@@ -26,6 +26,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import overload
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
@@ -101,6 +102,10 @@ STOP_WORDS = frozenset(
 )
 
 
+@overload
+def fold(value: str) -> str: ...
+@overload
+def fold(value: None) -> None: ...
 def fold(value: str | None) -> str | None:
     """The comparable form of a text: `match_key` (NFC, case-folded, one space between words)
     with the umlauts written out ("Sprachförderung" → "sprachfoerderung", "STRASSE" and

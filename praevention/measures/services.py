@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praevention.accounts.models import User
-from praevention.measures import policy, rules
+from praevention.catalog import usage
+from praevention.core.locks import is_lock_timeout
+from praevention.measures import bulk, policy, rules
 from praevention.measures.history import ChangeSet, changes_since
 from praevention.measures.models import Measure, Participation, PublicationChange
 from praevention.network.models import Department
@@ -51,41 +53,6 @@ class StaleMeasureError(Exception):
         return labels
 
 
-def _sync_participations(measure: Measure, participations: Participations, by: User | None) -> None:
-    """Make the measure's participations exactly `participations` [(department, role)].
-
-    The lead is written last and a demoted lead first, so the "one lead" index never
-    sees two leads in between; every row is saved singly so history records it.
-    """
-    wanted = {department.pk: (department, role) for department, role in participations}
-    current = {p.department_id: p for p in measure.participations.all()}
-
-    for department_id, participation in current.items():
-        if department_id not in wanted:
-            participation._history_user = by
-            participation.delete()
-
-    def write(department: Department, role: str) -> None:
-        participation = current.get(department.pk)
-        if participation is None:
-            participation = Participation(measure=measure, department=department, role=role)
-        elif participation.role == role:
-            return
-        participation.role = role
-        participation._history_user = by
-        participation.save()
-
-    demoted_first = sorted(
-        wanted.values(),
-        key=lambda item: (item[1] == Participation.Role.LEAD, item[0].pk),
-    )
-    for department, role in demoted_first:
-        write(department, role)
-
-
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
-
-
 def busy_error(title: str | None = None) -> ValidationError:
     """The German answer when a measure's row is locked by a long write (an import)."""
     if title:
@@ -98,13 +65,6 @@ def busy_error(title: str | None = None) -> ValidationError:
             "Die Maßnahme wird gerade von einem Import geändert, bitte gleich erneut versuchen."
         )
     return ValidationError(message, code="busy")
-
-
-def _is_lock_timeout(error: OperationalError) -> bool:
-    cause = error.__cause__
-    # psycopg 3 names the SQLSTATE `sqlstate`, psycopg2 `pgcode`.
-    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return code == LOCK_NOT_AVAILABLE
 
 
 def short_lock_waits() -> None:
@@ -129,7 +89,7 @@ def explain_lock_timeout(title: str | None = None) -> Iterator[None]:
     try:
         yield
     except OperationalError as error:
-        if _is_lock_timeout(error):
+        if is_lock_timeout(error):
             raise busy_error(title) from error
         raise
 
@@ -189,15 +149,38 @@ def _is_real_change(
 
 
 def _write(
-    measure: Measure, m2m: Links, participations: Participations, by: User | None
+    measure: Measure,
+    m2m: Links,
+    participations: Participations,
+    by: User | None,
+    *,
+    confirm: bool = True,
 ) -> Measure:
-    measure._history_user = by
     measure.full_clean()
-    measure.save()
-    for name, values in m2m.items():
-        getattr(measure, name).set(values)
-    _sync_participations(measure, participations, by)
+    measures_write(writes=[bulk.MeasureWrite(measure, m2m, participations, confirm=confirm)], by=by)
     return measure
+
+
+@transaction.atomic
+def measures_write(
+    *, writes: Sequence[bulk.MeasureWrite], by: User | None, reason: str | None = None
+) -> None:
+    """The one writer of measures (measures/bulk.py): save `writes` (new and changed measures
+    with their catalogue links and participations) and one history record per measure.
+
+    The caller has checked the rows (`full_clean`, `rules`, `policy`) and, for updates, holds
+    their row locks with the versions they were planned at (`lock_measure`, `lock_measures`);
+    each update's `measure.version` is that stored version and becomes version + 1. `reason`
+    is cut to the history's 100 characters. Raises IntegrityError when a database rule breaks
+    (the transaction is rolled back).
+    """
+    if not writes:
+        return
+    short_lock_waits()
+    with explain_lock_timeout():
+        bulk.write_measures(
+            writes, by=by, reason=reason[:100] if reason else reason, now=timezone.now()
+        )
 
 
 @transaction.atomic
@@ -206,11 +189,7 @@ def measure_create(
 ) -> Measure:
     """Save a new measure with its relations and participations in one transaction."""
     _check_participations(participations, by=by)
-    measure.created_by = by
-    measure.confirmed_at = timezone.now()
-    short_lock_waits()
-    with explain_lock_timeout(measure.title):
-        return _write(measure, m2m, participations, by)
+    return _write(measure, m2m, participations, by)
 
 
 @transaction.atomic
@@ -235,11 +214,10 @@ def measure_update(
     measure.version = current_version
     stored = Measure.objects.get(pk=measure.pk)  # locked above
     # Every real edit confirms the entry (issue #16); an unchanged save keeps the old date.
-    if _is_real_change(stored, measure, m2m, participations):
-        measure.confirmed_at = timezone.now()
-    else:
+    confirm = _is_real_change(stored, measure, m2m, participations)
+    if not confirm:
         measure.confirmed_at = stored.confirmed_at
-    return _write(measure, m2m, participations, by)
+    return _write(measure, m2m, participations, by, confirm=confirm)
 
 
 @transaction.atomic
@@ -251,24 +229,39 @@ def measure_confirm(*, measure: Measure, by: User | None) -> Measure:
     """
     lock_measure(measure.pk, measure.title)
     measure = Measure.objects.get(pk=measure.pk)
-    measure.confirmed_at = timezone.now()
-    measure._history_user = by
-    measure.save(update_fields=["confirmed_at"])
+    measures_write(writes=[bulk.MeasureWrite(measure, fields=["confirmed_at"])], by=by)
     return measure
 
 
 @transaction.atomic
 def measure_set_archived(*, measure: Measure, archived: bool, by: User | None) -> Measure:
     """Archive instead of delete (and back); recorded in the history like any edit."""
-    short_lock_waits()
-    with explain_lock_timeout(measure.title), transaction.atomic():
-        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    lock_measure(measure.pk, measure.title)
+    measure = Measure.objects.get(pk=measure.pk)
     if measure.is_archived == archived:
         return measure
     measure.is_archived = archived
-    measure._history_user = by
-    measure.save(update_fields=["is_archived"])
+    write = bulk.MeasureWrite(measure, fields=["is_archived"], confirm=False)
+    measures_write(writes=[write], by=by)
     return measure
+
+
+def lock_measures(ids: Iterable[int]) -> dict[int, int]:
+    """Lock the rows of measures `ids` for this transaction: {id: stored version}.
+
+    For bulk writes (the import); a wait longer than the lock timeout raises `busy_error`.
+    """
+    short_lock_waits()
+    found: dict[int, int] = {}
+    ids = list(ids)
+    with explain_lock_timeout(), transaction.atomic():
+        for start in range(0, len(ids), 5000):
+            found.update(
+                Measure.objects.select_for_update()
+                .filter(pk__in=ids[start : start + 5000])
+                .values_list("pk", "version")
+            )
+    return found
 
 
 @transaction.atomic
@@ -304,3 +297,63 @@ def save_or_explain(write: Callable[[], T]) -> T:
         raise ValidationError(
             _("Die Änderung verletzt eine Regel der Datenbank und wurde nicht gespeichert.")
         ) from error
+
+
+@transaction.atomic
+def catalog_entries_merge(*, target: Any, sources: Sequence[Any], by: User | None) -> int:
+    """Move every link of catalogue entries `sources` to `target`, then delete the sources.
+
+    Each affected measure is locked (like any edit) and saved through the one writer as a
+    new version with the reason "Stammdaten zusammengeführt: A → B", so its history shows
+    the old and the new entry. Other links (risk factors, goals, parent spaces) move with
+    their own history (`usage.move_links`). Returns the number of measures changed.
+    Raises ValueError when an entry is of another catalogue; ValidationError (busy) from a
+    lock; IntegrityError when the merge would create duplicates.
+    """
+    sources = [source for source in sources if source.pk != target.pk]
+    if any(type(source) is not type(target) for source in sources):
+        raise ValueError("Only entries of one catalogue can be merged.")
+    changed: set[int] = set()
+    for source in sources:
+        reason = _("Stammdaten zusammengeführt: %(old)s → %(new)s") % {
+            "old": source,
+            "new": target,
+        }
+        for link in usage.links(type(target)):
+            if link.model is Measure:
+                changed |= _move_measure_links(link, source, target, by=by, reason=reason)
+            else:
+                usage.move_links(link, source, target, by=by, reason=reason)
+        source._history_user = by
+        source.delete()
+    return len(changed)
+
+
+def _move_measure_links(
+    link: usage.Link, source: Any, target: Any, *, by: User | None, reason: str
+) -> set[int]:
+    """Point the measures' `link` from `source` to `target` through the one writer."""
+    ids = list(
+        Measure.objects.filter(**{link.field: source}).order_by("pk").values_list("pk", flat=True)
+    )
+    lock_measures(ids)
+    writes = []
+    linked: dict[int, set[int]] = {pk: set() for pk in ids}
+    if link.many:
+        through = getattr(Measure, link.field).through
+        column = f"{type(target)._meta.model_name}_id"
+        for measure_id, entry_id in through.objects.filter(measure_id__in=ids).values_list(
+            "measure_id", column
+        ):
+            linked[measure_id].add(entry_id)
+    for measure in Measure.objects.filter(pk__in=ids).order_by("pk"):
+        if link.many:
+            wanted = (linked[measure.pk] - {source.pk}) | {target.pk}
+            writes.append(
+                bulk.MeasureWrite(measure, m2m={link.field: wanted}, fields=[], confirm=False)
+            )
+        else:
+            setattr(measure, link.field, target)
+            writes.append(bulk.MeasureWrite(measure, fields=[link.field], confirm=False))
+    measures_write(writes=writes, by=by, reason=reason)
+    return set(ids)

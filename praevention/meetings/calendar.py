@@ -20,6 +20,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from praevention.catalog import districts
+
 # A meeting without an end is entered for this long, as core-team meetings usually are.
 DEFAULT_DURATION = datetime.timedelta(hours=2)
 PRODID = "-//Präventionsnetz//Sitzungen//DE"
@@ -72,7 +74,7 @@ def meeting_event(meeting, url: str, *, attendees: bool = False) -> Event:
     description.append(url)
     event.add("description", "\n".join(description))
     event.add("url", url)
-    event.add("organizer", _organizer(), parameters={"cn": settings.DISTRICT_NAME})
+    event.add("organizer", _organizer(), parameters={"cn": districts.current_name()})
     if attendees:
         for person in people:
             if person.user.email:

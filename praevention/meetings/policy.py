@@ -4,15 +4,18 @@ Views and templates ask here; nowhere else decides. The rules:
 - anonymous users and accounts without a role see nothing;
 - every core-team member (any role) sees meetings and creates meetings and follow-ups;
 - a meeting, its decisions and its follow-ups are changed by whoever created the meeting,
-  its participants, and coordinators;
+  its participants, and coordinators; only the creator and coordinators remove other
+  participants (`participant_change_errors`);
 - a follow-up is changed (done, reopened, edited) by its responsible person and coordinators;
 - comments: members write them; authors change or withdraw their own within
   `Comment.EDIT_WINDOW`; coordinators hide and show them.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from praevention.accounts.policy import Visitor, is_coordinator, is_network_member
 from praevention.measures.models import Measure
@@ -41,6 +44,29 @@ def can_edit_meeting(user: Visitor, meeting: Meeting) -> bool:
         return True
     person_id = _person_id(user)
     return person_id is not None and any(p.pk == person_id for p in meeting.participants.all())
+
+
+def participant_change_errors(
+    user: Visitor, meeting: Meeting, before: Iterable[int], after: Iterable[int]
+) -> list[str]:
+    """Why `user` may not change the meeting's participants (Person ids) from `before` (as
+    stored) to `after`; empty when allowed.
+
+    Rule (issue #28, fault 7, L2): the meeting's creator and coordinators change the list as
+    they like; another participant adds people and takes themself off, but removes nobody
+    else.
+    """
+    if user.is_authenticated and (user.is_coordinator or meeting.created_by_id == user.pk):
+        return []
+    removed = set(before) - set(after) - {_person_id(user)}
+    if removed:
+        return [
+            _(
+                "Andere Teilnehmende können nur die Person, die die Sitzung angelegt hat, oder "
+                "die Koordination austragen."
+            )
+        ]
+    return []
 
 
 def can_archive_meeting(user: Visitor, meeting: Meeting) -> bool:

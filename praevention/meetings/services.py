@@ -5,11 +5,14 @@ import secrets
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from praevention.accounts.models import User
 from praevention.measures.models import Measure
+from praevention.meetings import policy
 from praevention.meetings.models import (
     CalendarSubscription,
     Comment,
@@ -32,9 +35,26 @@ def _save(obj: Tracked, by: User | None) -> Tracked:
 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, participants: Iterable[Person], by: User | None) -> Meeting:
-    """Create or change a meeting with its participants (a list of Person)."""
+    """Create or change a meeting with its participants (a list of Person).
+
+    Raises a German ValidationError when `by` removes participants the policy does not let
+    them remove (`policy.participant_change_errors`, checked against the stored list read
+    under the meeting's row lock).
+    """
+    participants = list(participants)
     if meeting.pk is None:
         meeting.created_by = by
+    else:
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).exists()
+        before = Meeting.participants.through.objects.filter(meeting_id=meeting.pk)
+        errors = policy.participant_change_errors(
+            by or AnonymousUser(),
+            meeting,
+            before.values_list("person_id", flat=True),
+            [person.pk for person in participants],
+        )
+        if errors:
+            raise ValidationError({"participants": errors})
     _save(meeting, by)
     meeting.participants.set(participants)
     return meeting

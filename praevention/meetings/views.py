@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -96,9 +97,13 @@ def meeting_edit(request, pk):
     form = MeetingForm(request.POST, instance=meeting)
     if not form.is_valid():
         return _render_meeting_form(request, form, meeting, status=400)
-    services.meeting_save(
-        meeting=form.instance, participants=form.cleaned_data["participants"], by=request.user
-    )
+    try:
+        services.meeting_save(
+            meeting=form.instance, participants=form.cleaned_data["participants"], by=request.user
+        )
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return _render_meeting_form(request, form, meeting, status=400)
     messages.success(request, _("Die Änderungen wurden gespeichert."))
     return redirect(meeting)
 

@@ -1,11 +1,13 @@
 """Departments and the people in them; both keep their change history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from praevention.accounts.admin import UserAdmin
 from praevention.core.forms import NormalizedModelForm
+from praevention.network.erasure import frozen_editions_note, person_pseudonymise
 from praevention.network.models import Department, Person
 
 
@@ -44,6 +46,31 @@ class PersonAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user", "department")
     ordering = ("user__last_name", "user__first_name")
     fields = ("user", "department", "function", "phone", "is_core_team", "joined_on")
+
+    actions = ["pseudonymise"]
+
+    @admin.action(
+        description=_("Pseudonymisieren: Name, E-Mail, Telefon und Funktion löschen"),
+        permissions=["change"],
+    )
+    def pseudonymise(self, request, queryset):
+        """The erasure path (GDPR Art. 17, network/erasure.py): what the people wrote stays,
+        signed "ehemalige Person"; their accounts are deactivated."""
+        people = list(queryset)
+        for person in people:
+            person_pseudonymise(person=person, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Person pseudonymisiert.",
+                "%(count)d Personen pseudonymisiert.",
+                len(people),
+            )
+            % {"count": len(people)}
+            + " "
+            + frozen_editions_note(),
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         # __str__ shows user and department: the changelist and the autocomplete

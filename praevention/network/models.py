@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,4 +106,13 @@ class Person(TimeStampedModel):
         ordering = ["user__last_name", "user__first_name"]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.department.short_name})"
+        # A history row can outlive its account (the admin's history page of a deleted person
+        # was a 500, issue #28 fault 8): it is then named as a former person.
+        try:
+            name = str(self.user)
+        except ObjectDoesNotExist:
+            name = gettext("ehemalige Person")
+        try:
+            return f"{name} ({self.department.short_name})"
+        except ObjectDoesNotExist:
+            return name

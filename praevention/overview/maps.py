@@ -213,9 +213,11 @@ class DistrictMap:
     def credits(self) -> list[str]:
         return [districts.space_credit(), *self.source_lines]
 
+    drawn: str = ""  # the SVG, drawn once when the map is built (and cached with it)
+
     @property
     def svg(self) -> SafeString:
-        return render_svg(self)
+        return mark_safe(self.drawn) if self.drawn else render_svg(self)
 
 
 # Geometry ---------------------------------------------------------------------------------
@@ -465,7 +467,7 @@ def district_map(scope, level, *, links=True, layer: str = "") -> DistrictMap:
         if len(s.lor_number) == top and s.lor_number in shapes
     )
     regions = [s for s in spaces if s.level == Level.BEZIRKSREGION and s.lor_number in shapes]
-    return DistrictMap(
+    result = DistrictMap(
         level=level,
         year=years.status,
         areas=areas,
@@ -483,6 +485,8 @@ def district_map(scope, level, *, links=True, layer: str = "") -> DistrictMap:
         source_lines=monitoring.sources(years.shown),
         share_rule=monitoring.share_rule(years.weights),
     )
+    result.drawn = str(render_svg(result))
+    return result
 
 
 def legend(layer: str = STATUS):

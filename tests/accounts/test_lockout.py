@@ -103,3 +103,28 @@ def test_spoofed_entries_left_of_the_proxy_entry_are_ignored(client, kernteam_ju
         HTTP_X_FORWARDED_FOR="198.51.100.99, 192.168.7.11",
     )
     assert response.status_code == 429
+
+
+def test_login_records_are_deleted_after_the_retention_period(client, kernteam_jug, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt, AccessLog
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.LOGIN_RECORD_RETENTION_DAYS = 90
+    client.post(LOGIN, {"username": kernteam_jug.email, "password": PASSWORD})
+    client.logout()
+    fail(client, LOGIN, kernteam_jug.email, times=1)
+    assert AccessLog.objects.exists() and AccessAttempt.objects.exists()
+    old = timezone.now() - timedelta(days=91)
+    AccessLog.objects.update(attempt_time=old)
+    AccessAttempt.objects.update(attempt_time=old)
+    recent = AccessLog.objects.create(
+        username="recent@ba-cw.berlin.de", ip_address="192.0.2.9", user_agent="x"
+    )
+
+    call_command("apply_retention")
+
+    assert list(AccessLog.objects.all()) == [recent]
+    assert not AccessAttempt.objects.exists()

@@ -47,6 +47,9 @@ def test_pages_send_security_headers_and_a_strict_csp(client, koordination):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+    policy = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy
 
 
 def test_pages_have_no_inline_scripts_styles_or_external_origins(client, koordination):

@@ -177,49 +177,6 @@ def test_comparing_with_a_date_uses_the_change_history(client, koordination, sma
 
 # Role matrix from the outside: only coordinators freeze, withdraw and take the XLSX; every
 # member reads the editions and their PDF; anonymous visitors are sent to the login.
-@pytest.mark.parametrize(
-    "persona, freeze_status, withdraw_status, read_status, xlsx_status",
-    [
-        ("anonymous", 302, 302, 302, 302),
-        ("kernteam_jug", 403, 403, 200, 403),
-        ("kernteam_ges", 403, 403, 200, 403),
-        ("koordination", 302, 302, 200, 200),
-        ("admin_user", 302, 302, 200, 200),
-    ],
-)
-def test_role_matrix(
-    client,
-    request,
-    koordination,
-    small_network,
-    persona,
-    freeze_status,
-    withdraw_status,
-    read_status,
-    xlsx_status,
-):
-    client.force_login(koordination)
-    edition = freeze(client, title="Vorher")
-    client.logout()
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = client.post(reverse("editions:freeze"), {"title": "Neu", "params": ""})
-    assert response.status_code == freeze_status
-    if freeze_status == 302:
-        assert Edition.objects.filter(title="Neu").exists() == (persona != "anonymous")
-    for name in ("list",):
-        assert client.get(reverse(f"editions:{name}")).status_code == read_status
-    for name in ("detail", "pdf"):
-        assert client.get(reverse(f"editions:{name}", args=[edition.pk])).status_code == (
-            read_status
-        )
-    assert client.get(reverse("editions:xlsx", args=[edition.pk])).status_code == xlsx_status
-    response = client.post(reverse("editions:withdraw", args=[edition.pk]), {"reason": ""})
-    assert response.status_code == withdraw_status
-    edition.refresh_from_db()
-    assert edition.is_withdrawn == (withdraw_status == 302 and persona != "anonymous")
-
-
 def test_edition_pages_run_a_constant_number_of_queries(
     client, koordination, small_network, django_assert_max_num_queries
 ):

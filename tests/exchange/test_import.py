@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from praevention.catalog.models import SocialSpace
-from praevention.exchange import importing
+from praevention.measures import bulk
 from praevention.measures.models import Measure, Participation
 from tests.exchange.helpers import (
     CONFIRM_URL,
@@ -318,7 +318,7 @@ def test_a_failure_while_saving_rolls_back_every_row(coordinator, monkeypatch):
         raise IntegrityError("history refused")
 
     preview = upload(coordinator, "a.csv", csv_bytes([row(n) for n in range(1, 6)]))
-    monkeypatch.setattr(importing, "_save_history", failing_history)
+    monkeypatch.setattr(bulk, "_snapshot_links", failing_history)
     response = confirm(coordinator, preview)
     assert response.status_code == 409
     ((found_row, column, message),) = errors(response)

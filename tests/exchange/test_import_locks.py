@@ -7,7 +7,6 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from praevention.exchange import importing
 from praevention.measures.models import Measure
 from tests.exchange.helpers import confirm, csv_bytes, row, upload
 from tests.factories import MeasureFactory
@@ -19,9 +18,9 @@ pytestmark = [
 
 
 def test_a_locked_measure_ends_the_import_quickly_in_german(
-    client, koordination, jugendamt, monkeypatch
+    client, koordination, jugendamt, settings
 ):
-    monkeypatch.setattr(importing, "LOCK_TIMEOUT_MS", 300)
+    settings.DB_LOCK_TIMEOUT_MS = 300
     measure = MeasureFactory(title="Elterncafé", lead=jugendamt, status="planned")
     client.force_login(koordination)
     preview = upload(

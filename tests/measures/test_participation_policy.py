@@ -1,9 +1,9 @@
 """Who may change a measure's participations (issue #12, fault 1), through every way in.
 
 Rule (measures/policy.py): a core-team member's save keeps their own department as a
-participant; only the lead department's members and coordinators may change the lead or
-remove another department. The matrix below runs each action × role through the edit form,
-the admin and the import.
+participant; only the lead department's members and coordinators may change the lead,
+remove another department or change another department's role (L1, issue #28). The matrix
+below runs each action × role through the edit form, the admin and the import.
 """
 
 import pytest
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 LEAD = Participation.Role.LEAD
 PARTNER = Participation.Role.PARTNER
+FUNDING = Participation.Role.FUNDING
 
 
 @pytest.fixture
@@ -57,6 +58,8 @@ ACTIONS = {
     "add": {"Sch": LEAD, "Jug": PARTNER, "Ges": PARTNER, "Soz": PARTNER},
     "remove": {"Sch": LEAD, "Jug": PARTNER},
     "change_lead": {"Sch": PARTNER, "Jug": LEAD, "Ges": PARTNER},
+    # L1 (issue #28, fault 7): another department's role.
+    "change_role": {"Sch": LEAD, "Jug": PARTNER, "Ges": FUNDING},
 }
 ALLOWED = {
     ("lead_member", "add"): True,
@@ -68,9 +71,16 @@ ALLOWED = {
     ("coordinator", "add"): True,
     ("coordinator", "remove"): True,
     ("coordinator", "change_lead"): True,
+    ("lead_member", "change_role"): True,
+    ("partner_member", "change_role"): False,
+    ("coordinator", "change_role"): True,
 }
 MATRIX = sorted(ALLOWED)
-REFUSALS = ("Die Federführung können nur", "Andere Fachbereiche können nur")
+REFUSALS = (
+    "Die Federführung können nur",
+    "Andere Fachbereiche können nur",
+    "Die Rolle anderer Fachbereiche können nur",
+)
 
 
 def stored(measure):
@@ -162,7 +172,9 @@ def import_table(wanted, title="Bewegte Schule"):
     return read_table("massnahmen.csv", data)
 
 
-@pytest.mark.parametrize(("who", "action"), MATRIX)
+# The import's columns name the lead and the partners, no other role: change_role cannot be
+# written through it.
+@pytest.mark.parametrize(("who", "action"), [m for m in MATRIX if m[1] != "change_role"])
 def test_participation_matrix_through_the_import(client, network, who, action):
     """The import page is for coordinators (a core-team member gets 403); each row's save
     also asks the policy, so a core-team member's rows would be held to the same rule."""

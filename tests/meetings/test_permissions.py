@@ -37,6 +37,9 @@ MATRIX = {
     ("comment_withdraw", "post"): [302, 302, 403, 403, 403],
     ("comment_hide", "post"): [302, 403, 403, 302, 302],
     ("confirm", "post"): [302, 403, 302, 302, 302],
+    # L2 (issue #28, fault 7): the Jug member takes part but did not record the meeting, so
+    # they may not take the coordinator off the list; its creator and coordinators may.
+    ("edit_remove_others", "post"): [302, 403, 400, 302, 302],
 }
 
 CASES = [
@@ -52,6 +55,15 @@ def url_and_data(page, meeting, follow_up, comment, measure, kernteam_jug):
         url = reverse(f"meetings:{page}")
         if page == "create":
             data = {"title": "Neue Sitzung", "starts_at": "2027-01-14T10:00"}
+    elif page == "edit_remove_others":
+        url = reverse("meetings:edit", args=[meeting.pk])
+        data = {
+            "title": meeting.title,
+            "starts_at": "2027-01-14T10:00",
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+            "participants": [kernteam_jug.person.pk],
+        }
     elif page in ("detail", "minutes", "ics", "edit", "archive"):
         url = reverse(f"meetings:{page}", args=[meeting.pk])
     elif page == "decision_create":
@@ -81,6 +93,7 @@ def url_and_data(page, meeting, follow_up, comment, measure, kernteam_jug):
 
 def state(meeting, follow_up, comment, measure):
     return (
+        sorted(Meeting.objects.get(pk=meeting.pk).participants.values_list("pk", flat=True)),
         Meeting.objects.filter(is_archived=False).count(),
         Decision.objects.count(),
         FollowUp.objects.count(),

@@ -27,7 +27,7 @@ PAGES = {
     reverse("overview:matrix", args=["lebensphasen"]): 17,
     reverse("overview:matrix", args=["sozialraeume"]): 17,
     reverse("overview:matrix", args=["fachbereiche"]): 18,
-    reverse("overview:gaps"): 22,
+    reverse("overview:gaps"): 23,
     # The report adds the resources (3: totals, by funding source, by department) and the
     # editions offered for comparison (1); the XLSX only the resources. Both add the map;
     # the report page the Datenstand count.

@@ -302,6 +302,69 @@ def write_measure(data, *, today, departments, persons, catalog, by):
     return "changed"
 
 
+def ensure_goals(data):
+    """The strategic goals of the data file by title, under their fields of action."""
+    fields = _by_name(FieldOfAction, [row["field_of_action"] for row in data["strategic_goal"]])
+    goals = {}
+    for row in data["strategic_goal"]:
+        for title in row["titles"]:
+            goals[title], _created = upsert(
+                StrategicGoal,
+                {"field_of_action": fields[row["field_of_action"]], "title": title},
+                {},
+            )
+    return goals
+
+
+def ensure_persons(data, departments):
+    """The core team by e-mail: accounts in their role and their profiles; the demo logins
+    (exactly DEMO_LOGINS, checked) get DEMO_PASSWORD."""
+    flagged = {(p["role"], p["email"]) for p in data["person"] if p.get("demo_login")}
+    if flagged != set(DEMO_LOGINS):
+        raise CommandError(
+            _("Die Demo-Zugänge in %(path)s passen nicht zu DEMO_LOGINS.") % {"path": DEMO_FILE}
+        )
+    persons = {}
+    for row in data["person"]:
+        password = DEMO_PASSWORD if row.get("demo_login") else None
+        user = _ensure_user(
+            row["email"], row["first_name"], row["last_name"], row["role"], password
+        )
+        joined = row.get("core_team_since")
+        persons[row["email"]], _created = upsert(
+            Person,
+            {"user": user},
+            {
+                "department": departments[row["department"]],
+                "function": row.get("function", ""),
+                "phone": row.get("phone", ""),
+                "is_core_team": joined is not None,
+                "joined_on": joined,
+            },
+        )
+    return persons
+
+
+def write_measures(measures, *, today, departments, persons):
+    """Write every demo measure (`write_measure`) as the demo coordinator, then publish the new
+    ones the file marks `public` for the open-data API as a coordinator would, once: a later
+    re-run keeps what the coordinators decided since."""
+    catalog = _catalog(measures)
+    author = persons[DEMO_AUTHOR_EMAIL].user
+    created = []
+    for row in measures:
+        outcome = write_measure(
+            row, today=today, departments=departments, persons=persons, catalog=catalog, by=author
+        )
+        if outcome == "created" and row.get("public"):
+            created.append(row["title"])
+    measures_set_public(
+        measure_ids=Measure.objects.filter(title__in=created).values_list("pk", flat=True),
+        public=True,
+        by=persons[DEMO_KOORDINATION_EMAIL].user,
+    )
+
+
 class Command(BaseCommand):
     help = "Lädt das Demo-Netzwerk Charlottenburg-Wilmersdorf (mehrfach ausführbar)."
 
@@ -332,64 +395,12 @@ class Command(BaseCommand):
         if districts.current() is None:  # `make run` sets up $(DISTRICT) before
             districts.setup_district("04")
         data = load_demo_data()
-        today = timezone.localdate()
         departments = ensure_departments(data)
-
-        fields = _by_name(FieldOfAction, [row["field_of_action"] for row in data["strategic_goal"]])
-        goals = {}
-        for row in data["strategic_goal"]:
-            for title in row["titles"]:
-                goals[title], _created = upsert(
-                    StrategicGoal,
-                    {"field_of_action": fields[row["field_of_action"]], "title": title},
-                    {},
-                )
-
-        flagged = {(p["role"], p["email"]) for p in data["person"] if p.get("demo_login")}
-        if flagged != set(DEMO_LOGINS):
-            raise CommandError(
-                _("Die Demo-Zugänge in %(path)s passen nicht zu DEMO_LOGINS.") % {"path": DEMO_FILE}
-            )
-        persons = {}
-        for row in data["person"]:
-            password = DEMO_PASSWORD if row.get("demo_login") else None
-            user = _ensure_user(
-                row["email"], row["first_name"], row["last_name"], row["role"], password
-            )
-            joined = row.get("core_team_since")
-            persons[row["email"]], _created = upsert(
-                Person,
-                {"user": user},
-                {
-                    "department": departments[row["department"]],
-                    "function": row.get("function", ""),
-                    "phone": row.get("phone", ""),
-                    "is_core_team": joined is not None,
-                    "joined_on": joined,
-                },
-            )
-
+        goals = ensure_goals(data)
+        persons = ensure_persons(data, departments)
         measures = data["measure"]
-        catalog = _catalog(measures)
-        author = persons[DEMO_AUTHOR_EMAIL].user
-        created = []
-        for row in measures:
-            outcome = write_measure(
-                row,
-                today=today,
-                departments=departments,
-                persons=persons,
-                catalog=catalog,
-                by=author,
-            )
-            if outcome == "created" and row.get("public"):
-                created.append(row["title"])
-        # Published for the open-data API as a coordinator would, once: a later re-run keeps
-        # what the coordinators decided since.
-        measures_set_public(
-            measure_ids=Measure.objects.filter(title__in=created).values_list("pk", flat=True),
-            public=True,
-            by=persons[DEMO_KOORDINATION_EMAIL].user,
+        write_measures(
+            measures, today=timezone.localdate(), departments=departments, persons=persons
         )
 
         # Demo data of other apps that refers to the network: one call per app, each reading

@@ -400,36 +400,8 @@ class Command(BaseCommand):
         status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
         if ends_soon:
             status = Status.RUNNING
-        start = end = funding_ends = None
-        if status == Status.RUNNING:
-            start = today - timedelta(days=rng.randint(30, 3650))
-            if ends_soon:
-                end = today + timedelta(days=rng.randint(14, 170))
-            elif rng.random() < 0.55:
-                end = today + timedelta(days=self.days_ahead(rng))
-        elif status == Status.PLANNED:
-            start = today + timedelta(days=rng.randint(14, 365))
-            if rng.random() < 0.5:
-                end = start + timedelta(days=rng.randint(180, 1095))
-        elif status == Status.PAUSED:
-            start = today - timedelta(days=rng.randint(180, 2000))
-            if rng.random() < 0.5:
-                end = today + timedelta(days=rng.randint(30, 700))
-        elif status == Status.COMPLETED:
-            start = today - timedelta(days=rng.randint(400, 3650))
-            end = min(start + timedelta(days=rng.randint(90, 1460)), today - timedelta(days=1))
-
-        funding_source = ""
-        if rng.random() < 0.75:
-            if rng.random() < 0.35:
-                funding_source = REGULAR_FUNDING
-            else:
-                funding_source = rng.choice(FUNDING_SOURCES)
-                if status == Status.COMPLETED:
-                    funding_ends = end
-                elif status != Status.IDEA:
-                    # Independent of the end date: funding may run out before the measure.
-                    funding_ends = today + timedelta(days=self.days_ahead(rng))
+        start, end = self.dates(rng, status, ends_soon, today)
+        funding_source, funding_ends = self.funding(rng, status, end, today)
 
         reach_planned = reach_actual = None
         if status != Status.IDEA:
@@ -474,6 +446,44 @@ class Command(BaseCommand):
             evidence_level_id=evidence_id,
             is_archived=not ends_soon and rng.random() < ARCHIVED_SHARE.get(status, 0.01),
         )
+
+    def dates(self, rng, status, ends_soon, today):
+        """(start, end) that fit the status: running measures started in the past, planned
+        ones start later, completed ones ended before today; an end may be open."""
+        start = end = None
+        if status == Status.RUNNING:
+            start = today - timedelta(days=rng.randint(30, 3650))
+            if ends_soon:
+                end = today + timedelta(days=rng.randint(14, 170))
+            elif rng.random() < 0.55:
+                end = today + timedelta(days=self.days_ahead(rng))
+        elif status == Status.PLANNED:
+            start = today + timedelta(days=rng.randint(14, 365))
+            if rng.random() < 0.5:
+                end = start + timedelta(days=rng.randint(180, 1095))
+        elif status == Status.PAUSED:
+            start = today - timedelta(days=rng.randint(180, 2000))
+            if rng.random() < 0.5:
+                end = today + timedelta(days=rng.randint(30, 700))
+        elif status == Status.COMPLETED:
+            start = today - timedelta(days=rng.randint(400, 3650))
+            end = min(start + timedelta(days=rng.randint(90, 1460)), today - timedelta(days=1))
+        return start, end
+
+    def funding(self, rng, status, end, today):
+        """(funding source, end of funding): regular funding, a programme or none."""
+        funding_source, funding_ends = "", None
+        if rng.random() < 0.75:
+            if rng.random() < 0.35:
+                funding_source = REGULAR_FUNDING
+            else:
+                funding_source = rng.choice(FUNDING_SOURCES)
+                if status == Status.COMPLETED:
+                    funding_ends = end
+                elif status != Status.IDEA:
+                    # Independent of the end date: funding may run out before the measure.
+                    funding_ends = today + timedelta(days=self.days_ahead(rng))
+        return funding_source, funding_ends
 
     @staticmethod
     def days_ahead(rng):
