@@ -47,14 +47,19 @@ def test_every_goal_link_arrives_as_a_handlungsziel_under_that_goal():
     assert ActionGoal.objects.get(strategic_goal=goals[0]).title == "Übergreifend"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="next step of #23: action_goals joins Measure.M2M_FIELDS (form, history, writer); "
+    "until then the admin offers no merge for Handlungsziele",
+)
 def test_a_handlungsziel_in_use_is_merged_with_its_measures_links(koordination):
-    from praevention.catalog import usage
+    from praevention.measures.services import catalog_entries_merge
 
     old, new = ActionGoalFactory.create_batch(2)
     measure = MeasureFactory()
     measure.action_goals.add(old)
 
-    usage.merge(new, [old], by=koordination)
+    catalog_entries_merge(target=new, sources=[old], by=koordination)
 
     assert list(measure.action_goals.all()) == [new]
     assert not ActionGoal.objects.filter(pk=old.pk).exists()
