@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "praevention.network",
     "praevention.catalog",
     "praevention.measures",
+    "praevention.outcomes",
     "praevention.overview",
     "praevention.exchange",
     "praevention.editions",

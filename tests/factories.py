@@ -7,6 +7,7 @@ from django.db import transaction
 from praevention.accounts import roles
 from praevention.accounts.models import User
 from praevention.catalog.models import (
+    ActionGoal,
     FieldOfAction,
     LifePhase,
     SocialSpace,
@@ -89,6 +90,14 @@ class StrategicGoalFactory(factory.django.DjangoModelFactory):
 
     field_of_action = factory.LazyFunction(lambda: FieldOfAction.objects.order_by("pk").first())
     title = factory.Sequence(lambda n: f"Strategisches Ziel {n}")
+
+
+class ActionGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionGoal
+
+    strategic_goal = factory.SubFactory(StrategicGoalFactory)
+    title = factory.Sequence(lambda n: f"Handlungsziel {n}")
 
 
 class SocialSpaceFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from praevention.catalog import usage
 from praevention.catalog.models import (
+    ActionGoal,
     EvidenceLevel,
     FieldOfAction,
     GoodPracticeCriterion,
@@ -252,6 +253,23 @@ class StrategicGoalAdmin(CatalogEntryAdmin):
     autocomplete_fields = ("field_of_action",)
     ordering = ("field_of_action__position", "title")
     fields = ("field_of_action", "title", "description")
+
+
+@admin.register(ActionGoal)
+class ActionGoalAdmin(CatalogEntryAdmin):
+    list_display = ("title", "strategic_goal", "updated_at")
+    list_filter = ("strategic_goal__field_of_action", "strategic_goal")
+    list_select_related = ("strategic_goal",)
+    search_fields = ("title", "description", "strategic_goal__title")
+    search_help_text = _("Suche nach Handlungsziel, Beschreibung oder strategischem Ziel")
+    autocomplete_fields = ("strategic_goal",)
+    ordering = ("strategic_goal__field_of_action__position", "strategic_goal__title", "title")
+    fields = ("strategic_goal", "title", "description")
+
+    def has_merge_permission(self, request):
+        # Measures' Handlungsziel links are not yet written by the measures' one writer
+        # (Measure.M2M_FIELDS), so a merge would drop them: offered once they are (#23).
+        return False
 
 
 @admin.register(EvidenceLevel)

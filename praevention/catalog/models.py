@@ -167,6 +167,40 @@ class StrategicGoal(ArchivableEntry):
         return self.title
 
 
+class ActionGoal(ArchivableEntry):
+    """A Handlungsziel: the third level of the Berlin strategy (Handlungsfeld → strategisches
+    Ziel → Handlungsziel; 4 fields, 15 goals, 69 Handlungsziele in the 2021 strategy).
+
+    Master data like the goals above it, so it lives in the catalogue and is archived,
+    merged and kept with history by the same machinery (catalog/usage.py, the admin).
+    Measures link to it; indicators (outcomes) hang off it or its strategic goal.
+    """
+
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        on_delete=models.PROTECT,
+        related_name="action_goals",
+        verbose_name=_("Strategisches Ziel"),
+    )
+    title = models.CharField(_("Handlungsziel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Handlungsziel")
+        verbose_name_plural = _("Handlungsziele")
+        ordering = ["strategic_goal__field_of_action__position", "strategic_goal__title", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategic_goal", "title"], name="actiongoal_unique_per_goal"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="actiongoal_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class EvidenceLevel(ArchivableEntry):
     """Grüne-Liste style evidence: 0 not evaluated … 3 proven effective."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from praevention.catalog.models import (
+    ActionGoal,
     EvidenceLevel,
     FieldOfAction,
     GoodPracticeCriterion,
@@ -312,6 +313,9 @@ class Measure(TimeStampedModel):
     )
     strategic_goals = models.ManyToManyField(
         StrategicGoal, related_name="measures", blank=True, verbose_name=_("Strategische Ziele")
+    )
+    action_goals = models.ManyToManyField(
+        ActionGoal, related_name="measures", blank=True, verbose_name=_("Handlungsziele")
     )
     poverty_focus = models.CharField(
         _("Armutsbezug"), max_length=10, choices=PovertyFocus.choices, default=PovertyFocus.BOTH

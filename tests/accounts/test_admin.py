@@ -13,6 +13,7 @@ from praevention.accounts.models import User
 from praevention.catalog.models import RiskFactor, SocialMonitoring, SocialSpace, TargetGroup
 from praevention.network.models import Person
 from tests.factories import (
+    ActionGoalFactory,
     DepartmentFactory,
     MeasureFactory,
     PersonFactory,
@@ -52,7 +53,8 @@ def some_rows(jugendamt, gesundheitsamt, kernteam_jug, koordination):
         level=SocialSpace.Level.BEZIRKSREGION,
         parent=prognoseraum,
     )
-    StrategicGoalFactory(title="Alle Kinder erreichen eine Kita")
+    goal = StrategicGoalFactory(title="Alle Kinder erreichen eine Kita")
+    ActionGoalFactory(strategic_goal=goal, title="Kitaplätze im Sozialraum bekannt machen")
     risk = RiskFactor.objects.create(name="Testrisiko")
     risk.target_groups.set(TargetGroup.objects.all()[:2])
     for number in range(3):
@@ -77,6 +79,7 @@ def test_every_model_of_the_network_is_registered():
         "catalog.LifePhase",
         "catalog.FieldOfAction",
         "catalog.StrategicGoal",
+        "catalog.ActionGoal",
         "catalog.EvidenceLevel",
         "catalog.GoodPracticeCriterion",
         "catalog.SocialSpace",
@@ -234,7 +237,7 @@ def test_no_changelist_runs_more_queries_for_more_rows(client, admin_user, some_
     for number in range(20):
         PersonFactory(department=departments[number % 3])
         MeasureFactory(lead=departments[number % 3], partners=[departments[(number + 1) % 3]])
-        StrategicGoalFactory()
+        ActionGoalFactory()
         RiskFactor.objects.create(name=f"Risiko {number}").target_groups.set(
             TargetGroup.objects.all()[:3]
         )
