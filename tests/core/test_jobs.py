@@ -133,7 +133,7 @@ def test_a_full_set_of_slots_refuses_a_background_job_with_a_429(
     b"".join(running.streaming_content)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_backend_queues_the_job_and_the_worker_makes_it(
     client, jugendamt, kernteam_ges, settings
 ):

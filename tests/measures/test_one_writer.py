@@ -15,7 +15,7 @@ from tests.measures.test_admin import existing_rows, measure_data
 pytestmark = pytest.mark.django_db
 
 # Stamps that differ between any two saves; everything else in a record must be equal.
-STAMPS = {"id", "created_at", "updated_at", "confirmed_at", "created_by"}
+STAMPS = {"id", "created_at", "updated_at", "confirmed_at", "confirmed_by", "created_by"}
 
 
 @pytest.fixture

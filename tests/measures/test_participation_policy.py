@@ -197,7 +197,8 @@ def test_participation_matrix_through_the_import(client, network, who, action):
         assert stored(net["measure"]) == BEFORE
 
 
-@pytest.mark.parametrize(("who", "action"), MATRIX)
+# As above: the import's columns cannot express change_role.
+@pytest.mark.parametrize(("who", "action"), [m for m in MATRIX if m[1] != "change_role"])
 def test_participation_matrix_in_the_import_preview(
     network, who, action, django_assert_max_num_queries
 ):

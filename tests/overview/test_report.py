@@ -58,7 +58,7 @@ def test_the_report_has_overlaps_gaps_and_expiring_measures_on_separate_pages(co
         "Bedarf und Angebot in den Bezirksregionen",
         "Strategische Ziele ohne Maßnahme",
         "Was in den nächsten 6 Monaten ausläuft",
-        "Karte: Bedarf (MSS 2021) und laufende Maßnahmen in den Planungsräumen",
+        "Karte: Status nach MSS 2021 und laufende Maßnahmen in den Planungsräumen",
     ):
         assert heading in html, heading
     assert "css/overview.css" in html

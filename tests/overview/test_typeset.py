@@ -120,7 +120,7 @@ def test_the_pdf_is_tagged_pdf_ua_with_a_text_for_every_figure(coordinator, netw
     assert "<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data().decode()
     alts = _alt_texts(root["/StructTreeRoot"], [])
     # The map and the charts say what they show, with the titles the page gives them.
-    assert "Karte der Planungsräume: Bedarf (MSS 2021) und laufende Maßnahmen" in alts
+    assert "Karte der Planungsräume: Status nach MSS 2021 und laufende Maßnahmen" in alts
     assert any(alt.startswith("Fachbereiche × Zielgruppen") for alt in alts)
 
 
